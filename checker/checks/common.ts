@@ -1,0 +1,202 @@
+/**
+ * Shared steps of the checks: build requests, send them, read what came back, and describe it.
+ * Each phase's checks are built from these so that the same mistake gets the same words everywhere.
+ */
+import { exchange, toBytes, type ExchangeResult, type Segment } from "../wire.ts";
+import { isCompleteResponse, readResponse, type ParsedResponse } from "../http-reader.ts";
+import { printfArgument } from "../visible.ts";
+import type { CheckContext, Finding } from "../types.ts";
+
+export type LineEnd = "\r\n" | "\n";
+
+/** A GET request head as a browser sends it (or as nc sends it, with bare "\n"). */
+export function getRequest(path: string, options: { lineEnd?: LineEnd; extraHeaders?: string[] } = {}): string {
+  const end = options.lineEnd ?? "\r\n";
+  const lines = [`GET ${path} HTTP/1.1`, "Host: localhost", ...(options.extraHeaders ?? []), "User-Agent: http-lab-checker", "Accept: */*"];
+  return lines.join(end) + end + end;
+}
+
+/** A random path, e.g. "/k3x9qa/m2pz". */
+export function randomPath(ctx: CheckContext): string {
+  return `/${ctx.rng.word(6)}/${ctx.rng.word(4)}`;
+}
+
+/** A head of at least `size` bytes: the padding is a long header, as big cookies are in real life. */
+export function bigRequest(path: string, size: number): string {
+  const start = `GET ${path} HTTP/1.1\r\nHost: localhost\r\nX-Padding: `;
+  const end = "\r\n\r\n";
+  return start + "a".repeat(Math.max(0, size - start.length - end.length)) + end;
+}
+
+/** Splits a request into segments sent with a pause between them, so each arrives in its own read. */
+export function inPieces(request: string, cuts: number[], pauseMs: number): Segment[] {
+  const bytes = Buffer.from(request, "utf8");
+  const points = [0, ...cuts.filter((cut) => cut > 0 && cut < bytes.length), bytes.length];
+  return points.slice(1).map((end, i) => ({ data: bytes.subarray(points[i], end), pauseMs: i === 0 ? 0 : pauseMs }));
+}
+
+/** A line the student can paste to send the same bytes (with the same pauses) to their own server. */
+export function tryItLine(ctx: CheckContext, segments: Segment[]): string {
+  const parts = segments.map((segment) => {
+    const bytes = toBytes(segment.data);
+    const printf = bytes.length > 300 ? longPrintf(bytes) : `printf ${printfArgument(bytes)}`;
+    return segment.pauseMs ? `sleep ${segment.pauseMs / 1000}; ${printf}` : printf;
+  });
+  const input = parts.length === 1 ? parts[0]! : `(${parts.join("; ")})`;
+  return `${input} | nc 127.0.0.1 ${ctx.tryPort}`;
+}
+
+/** printf for a long run of one repeated byte, so the line stays short enough to paste. */
+function longPrintf(bytes: Buffer): string {
+  const text = bytes.toString("latin1");
+  const run = /(.)\1{99,}/s.exec(text);
+  if (!run) return `printf ${printfArgument(bytes)}`;
+  const before = printfArgument(Buffer.from(text.slice(0, run.index), "latin1"));
+  const after = printfArgument(Buffer.from(text.slice(run.index + run[0].length), "latin1"));
+  return `printf ${before}; printf '${run[1]}%.0s' $(seq ${run[0].length}); printf ${after}`;
+}
+
+export function endingNote(result: ExchangeResult): string {
+  switch (result.ending) {
+    case "server-closed":
+      return result.received.length === 0 ? "nothing; the server closed the connection" : "then the server closed the connection";
+    case "server-reset":
+      return result.received.length === 0
+        ? "nothing; the connection was reset (TCP RST)"
+        : "then the connection was reset (TCP RST): a client may lose even the bytes above";
+    case "open":
+      return result.received.length === 0 ? "nothing, and the connection was still open" : "and the connection was still open";
+    default:
+      return "";
+  }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
+}
+
+/** How long a server may take to answer one request in this phase. */
+export function replyTimeout(ctx: CheckContext, base = 2000): number {
+  return base + ctx.slowMs;
+}
+
+export interface Asked {
+  result: ExchangeResult;
+  segments: Segment[];
+  response: ParsedResponse | null;
+  /** The server answered only after we half-closed our side (it waits for end-of-stream). */
+  answeredAfterClientClosed: boolean;
+  timeoutMs: number;
+}
+
+/**
+ * Sends a request and reads the response the way a patient client does: until a whole response
+ * has arrived (by Content-Length) or the server closes. If nothing comes, it half-closes its side,
+ * as nc does on Ctrl-D, to tell "never answers" from "waits for the client to close first".
+ */
+export async function ask(ctx: CheckContext, segments: Segment[], options: { timeoutMs?: number; lingerMs?: number } = {}): Promise<Asked> {
+  const timeoutMs = options.timeoutMs ?? replyTimeout(ctx);
+  const result = await exchange({
+    host: ctx.host,
+    port: ctx.port,
+    segments,
+    until: isCompleteResponse,
+    replyTimeoutMs: timeoutMs,
+    lingerMs: options.lingerMs ?? 300,
+    keepOpen: true,
+  });
+  let answeredAfterClientClosed = false;
+  const connection = result.connection;
+  if (connection && result.timedOut && result.received.length === 0) {
+    connection.endWriting();
+    await connection.waitFor(isCompleteResponse, 1500);
+    if (connection.received.length > 0) {
+      answeredAfterClientClosed = true;
+      await connection.waitForEnd(300);
+      result.received = connection.received;
+      result.ending = connection.ending ?? "open";
+    }
+  }
+  connection?.close();
+  const closed = result.ending === "server-closed" || result.ending === "server-reset";
+  const response = result.received.length > 0 ? readResponse(result.received, closed) : null;
+  return { result, segments, response, answeredAfterClientClosed, timeoutMs };
+}
+
+/** Evidence fields for a finding, from one exchange. */
+export function evidence(ctx: CheckContext, asked: { result: ExchangeResult; segments: Segment[] }): Pick<Finding, "sent" | "received" | "receivedNote" | "tryIt"> {
+  return {
+    sent: asked.result.sent,
+    received: asked.result.received,
+    receivedNote: endingNote(asked.result),
+    tryIt: tryItLine(ctx, asked.segments),
+  };
+}
+
+/**
+ * Why no usable response came back, or null if one did. The first thing to fix when a server
+ * "does not answer" differs a lot by cause, so each cause gets its own words and hint.
+ */
+export function whyNoResponse(ctx: CheckContext, asked: Asked): Finding | null {
+  const { result } = asked;
+  if (result.connectError) {
+    return {
+      message: `The checker could not connect to your server (${result.connectError}).`,
+      hint: "Is the server still running? Look at its output below for an error.",
+      sent: result.sent,
+    };
+  }
+  if (result.reactedEarly) {
+    const total = result.sent.length;
+    return {
+      message:
+        `Your server reacted after ${result.sentWhenReacted} of the ${total} bytes of the request: ` +
+        `it ${result.received.length > 0 ? "answered" : "closed the connection"} before the whole request had arrived.`,
+      expected: "nothing back until the empty line that ends the head (\\r\\n\\r\\n) has arrived",
+      hint:
+        "TCP is a stream: one 'data' event can hold part of a request. Add each chunk to a buffer and only " +
+        "handle the request once the buffer contains the empty line (\\r\\n\\r\\n, or \\n\\n from nc).",
+      ...evidence(ctx, asked),
+    };
+  }
+  if (asked.answeredAfterClientClosed) {
+    return {
+      message:
+        "Your server answered only after the checker closed its side of the connection (as nc does on Ctrl-D). " +
+        "A browser never does that: it keeps the connection open and waits for your answer.",
+      expected: "an answer as soon as the empty line that ends the head has arrived",
+      hint:
+        "Don't wait for the 'end' event to handle the request. In the 'data' handler, check whether the " +
+        "buffer now holds the empty line (\\r\\n\\r\\n) and answer right there.",
+      ...evidence(ctx, asked),
+    };
+  }
+  if (result.received.length === 0) {
+    if (result.ending === "server-reset") {
+      return {
+        message: "Your server reset the connection (TCP RST) without answering.",
+        hint:
+          "A reset happens when a socket is closed while request bytes are still unread, or when the server crashes. " +
+          "Read the whole request before you answer, and look at the server output below.",
+        ...evidence(ctx, asked),
+      };
+    }
+    if (result.ending === "server-closed") {
+      return {
+        message: "Your server closed the connection without sending anything back.",
+        expected: "a response: a status line, headers, an empty line and the body",
+        hint: "Write the response to the socket before you close it: socket.end(response) does both, in that order.",
+        ...evidence(ctx, asked),
+      };
+    }
+    return {
+      message: `Your server sent nothing back within ${seconds(asked.timeoutMs)}, and never closed the connection.`,
+      expected: "a response as soon as the request's empty line has arrived",
+      hint:
+        "Does your server ever call socket.write or socket.end? If it waits for \\r\\n\\r\\n, print the buffer " +
+        "to see what it really received.",
+      ...evidence(ctx, asked),
+    };
+  }
+  return null;
+}

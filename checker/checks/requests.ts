@@ -1,0 +1,63 @@
+/**
+ * Requests that arrive the way real ones do: in several TCP segments, typed in nc with bare "\n",
+ * or bigger than one read. The server must wait for the end of the head in every case.
+ * In phase 2 the reaction is the "path:" line, from phase 3 on it is the response.
+ */
+import type { Segment } from "../wire.ts";
+import type { Check, CheckContext, Finding } from "../types.ts";
+import { ask, bigRequest, getRequest, inPieces, randomPath, whyNoResponse } from "./common.ts";
+import { judgeLogged, sendAndWatchLog } from "./reactions.ts";
+
+/** Sends the request and judges the phase's reaction to it. */
+async function reactsTo(ctx: CheckContext, path: string, segments: Segment[]): Promise<Finding | null> {
+  if (ctx.phase.number === 2 && !ctx.server) {
+    return { status: "skip", message: "the checker cannot see what a server you started yourself prints (--port)" };
+  }
+  if (ctx.phase.number === 2) return judgeLogged(ctx, await sendAndWatchLog(ctx, segments), path);
+  const asked = await ask(ctx, segments);
+  return whyNoResponse(ctx, asked);
+}
+
+const bufferHint =
+  "TCP is a stream, not a list of messages: one 'data' event may hold half a request, or the end of one. " +
+  "Add every chunk to a buffer and handle the request only when the buffer holds the empty line (\\r\\n\\r\\n).";
+
+export const requestPieces: Check = {
+  id: "request.pieces",
+  title: "waits for the whole request when it arrives in pieces",
+  hints: [bufferHint, "Print each chunk as it arrives (console.log(JSON.stringify(chunk.toString()))) and run the 'try it' line to watch them come."],
+  async run(ctx) {
+    const path = `/${ctx.rng.word(5)}/${ctx.rng.word(7)}`;
+    const request = getRequest(path);
+    // Cut inside the path, and just before the final empty line.
+    const cuts = [request.indexOf(path) + 4, request.length - 2];
+    return reactsTo(ctx, path, inPieces(request, cuts, 100));
+  },
+};
+
+export const requestBareLf: Check = {
+  id: "request.bare-lf",
+  title: "understands a request typed in nc (lines end with \\n, not \\r\\n)",
+  hints: [
+    "nc sends what you type with a bare \\n at each line end (nc -C would send \\r\\n). HTTP allows a server to accept a bare \\n too, and this lab expects it.",
+    "The head ends at \\r\\n\\r\\n or at \\n\\n, whichever comes first: look for both.",
+  ],
+  async run(ctx) {
+    const path = randomPath(ctx);
+    return reactsTo(ctx, path, [{ data: getRequest(path, { lineEnd: "\n" }) }]);
+  },
+};
+
+export const requestBigHead: Check = {
+  id: "request.big-head",
+  title: "reads a request bigger than one read (an 8 KiB head)",
+  hints: [
+    "Big requests (long cookies, many headers) take several reads. A server that answers after the first read and closes leaves bytes unread, and the kernel then resets the connection: the client may never see the answer.",
+    bufferHint,
+  ],
+  async run(ctx) {
+    const path = randomPath(ctx);
+    const request = bigRequest(path, 8400);
+    return reactsTo(ctx, path, inPieces(request, [1024], 100));
+  },
+};

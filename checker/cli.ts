@@ -1,0 +1,155 @@
+/**
+ * npm run phase <n> [-- options]: grades one phase of the lab.
+ * Exit status: 0 every check passed, 1 some check failed, 2 the checker was called wrongly.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { findPhase, phases, studentFile } from "./manifest.ts";
+import { defaultStyle, renderHeader, renderResult, renderSummary } from "./report.ts";
+import { randomSeed } from "./rng.ts";
+import { DEFAULT_SLOW_MS, UsageError, runPhase } from "./run.ts";
+import { killAllServers } from "./server-process.ts";
+import type { Target } from "./types.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const USAGE = `Usage: npm run phase <phase> [-- options]
+
+  <phase>            a number or a name: ${phases.map((phase) => `${phase.number} ${phase.slug}`).join(", ")}
+
+Options (after --, so that npm passes them on):
+  --solution         grade the reference solution instead of your file (instructors)
+  --cmd "<command>"  grade a server started by this command, in any language
+                     (e.g. --cmd "python3 server.py"); it must listen on $PORT
+  --port <port>      grade a server you already started yourself on this port
+  --seed <n>         repeat the exact requests of an earlier run
+  --slow-ms <ms>     SLOW_MS for phase 5 (default ${DEFAULT_SLOW_MS})
+  --help             show this text
+
+Examples:
+  npm run phase 1
+  npm run phase respond -- --seed 4242
+  npm run phase 3 -- --cmd "python3 server.py"`;
+
+function usageError(message: string): never {
+  throw new UsageError(`${message}\n\n${USAGE}`);
+}
+
+interface Options {
+  phaseId: string;
+  solution: boolean;
+  cmd?: string;
+  port?: number;
+  seed?: number;
+  slowMs?: number;
+}
+
+function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) usageError(`--${name} needs a whole number from ${min} to ${max}, not "${text}".`);
+  return value;
+}
+
+function parseOptions(argv: string[]): Options | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        solution: { type: "boolean" },
+        cmd: { type: "string" },
+        port: { type: "string" },
+        seed: { type: "string" },
+        "slow-ms": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  // `npm run phase 3 --solution` (without --) hands the flag to npm, which passes it on this way.
+  const fromNpm = (name: string): string | undefined => {
+    const value = process.env[`npm_config_${name}`];
+    return value === undefined || value === "" ? undefined : value;
+  };
+  if (positionals.length === 0) usageError("Which phase? Give its number or name.");
+  if (positionals.length > 1) usageError(`One phase at a time, please (got: ${positionals.join(" ")}).`);
+  const options: Options = {
+    phaseId: positionals[0]!,
+    solution: values.solution ?? fromNpm("solution") === "true",
+    cmd: values.cmd,
+    port: integer("port", values.port, 1, 65535),
+    seed: integer("seed", values.seed ?? fromNpm("seed"), 0, 2 ** 32 - 1),
+    slowMs: integer("slow-ms", values["slow-ms"], 100, 60_000),
+  };
+  const sources = [options.solution && "--solution", options.cmd !== undefined && "--cmd", options.port !== undefined && "--port"].filter(Boolean);
+  if (sources.length > 1) usageError(`Choose one of ${sources.join(", ")}: each says what to grade.`);
+  if (options.cmd !== undefined && options.cmd.trim() === "") usageError('--cmd needs a command, e.g. --cmd "python3 server.py".');
+  return options;
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  const phase = findPhase(options.phaseId);
+  if (!phase) {
+    usageError(`There is no phase "${options.phaseId}". The phases are: ${phases.map((p) => `${p.number} (${p.slug})`).join(", ")}.`);
+  }
+  const target: Target =
+    options.cmd !== undefined
+      ? { kind: "cmd", command: options.cmd }
+      : options.port !== undefined
+        ? { kind: "port", port: options.port }
+        : options.solution
+          ? { kind: "file", file: path.join(ROOT, phase.solution), label: phase.solution }
+          : { kind: "file", file: path.join(ROOT, studentFile(phase)), label: studentFile(phase) };
+
+  const style = defaultStyle();
+  const seed = options.seed ?? randomSeed();
+  const report = await runPhase({
+    phase,
+    target,
+    seed,
+    root: ROOT,
+    slowMs: options.slowMs,
+    onStart: (info) => console.log(renderHeader(phase, target, { seed, ...info }, style)),
+    onResult: (result) => console.log(renderResult(result, style)),
+  });
+  process.stdout.write(renderSummary(report, style, phases.find((p) => p.number === phase.number + 1)));
+  return report.results.every((result) => result.status === "pass" || result.status === "skip") ? 0 : 1;
+}
+
+let interrupted = false;
+function onSignal(signal: NodeJS.Signals): void {
+  if (interrupted) return;
+  interrupted = true;
+  killAllServers();
+  process.stdout.write(`\nStopped (${signal}); the server the checker started has been stopped too.\n`);
+  process.exit(130);
+}
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    killAllServers();
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    // Never a stack trace for the student: one paragraph, and the details only when asked for.
+    console.error(`The checker failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error("This is a bug in the lab, not in your server. Run again with LAB_DEBUG=1 to see details, and please report it.");
+    if (process.env.LAB_DEBUG) console.error(error);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,125 @@
+/**
+ * The one list of phases: the CLI, the tests and the lessons' "what is checked" all read it.
+ * Adding a phase is a folder (lesson, skeleton, .spec), a solution, and an entry here.
+ * Each phase lists its own checks plus the earlier phases' checks that still apply, in the order a
+ * beginner should fix things.
+ */
+import type { Phase } from "./types.ts";
+import { start } from "./checks/start.ts";
+import { bindCloses, bindPrints, bindSeveral } from "./checks/bind.ts";
+import { surviveHello, surviveReset, surviveSilent } from "./checks/survive.ts";
+import { parseLogsPath, parseUnitGarbage, parseUnitPaths } from "./checks/parse.ts";
+import { requestBareLf, requestBigHead, requestPieces } from "./checks/requests.ts";
+import {
+  clientCurl,
+  clientFetch,
+  clientKeepAlive,
+  respondAnswers,
+  respondBlankLine,
+  respondConnection,
+  respondContentLength,
+  respondContentType,
+  respondCrlf,
+  respondPage,
+  respondStatusLine,
+  respondUnitBytes,
+  respondUnitFormat,
+} from "./checks/respond.ts";
+import {
+  counterConnections,
+  counterFavicon,
+  counterFirstVisit,
+  counterRefresh,
+  counterUnknown,
+  counterWellFormed,
+} from "./checks/counter.ts";
+import { threadsBurst, threadsConcurrent, threadsSlow } from "./checks/threads.ts";
+
+const requestShapes = [requestPieces, requestBareLf, requestBigHead];
+const survival = [surviveHello, surviveSilent, surviveReset];
+const counting = [counterFirstVisit, counterWellFormed, counterRefresh, counterFavicon, counterUnknown, counterConnections];
+
+export const phases: Phase[] = [
+  {
+    number: 1,
+    slug: "bind",
+    title: "Bind: accept connections and see the bytes",
+    dir: "phases/1-bind",
+    solution: "solutions/1-bind/server.ts",
+    checks: [start, bindPrints, bindCloses, bindSeveral, surviveSilent, surviveReset],
+  },
+  {
+    number: 2,
+    slug: "parse",
+    title: "Parse: find the path in the request",
+    dir: "phases/2-parse",
+    solution: "solutions/2-parse/server.ts",
+    checks: [start, parseUnitPaths, parseUnitGarbage, parseLogsPath, ...requestShapes, ...survival],
+  },
+  {
+    number: 3,
+    slug: "respond",
+    title: "Respond: speak HTTP/1.1 back",
+    dir: "phases/3-respond",
+    solution: "solutions/3-respond/server.ts",
+    checks: [
+      start,
+      respondUnitFormat,
+      respondUnitBytes,
+      respondAnswers,
+      respondStatusLine,
+      respondCrlf,
+      respondBlankLine,
+      respondContentLength,
+      respondPage,
+      respondContentType,
+      respondConnection,
+      ...requestShapes,
+      clientFetch,
+      clientKeepAlive,
+      clientCurl,
+      ...survival,
+    ],
+  },
+  {
+    number: 4,
+    slug: "counter",
+    title: "Counter: a page that counts its visitors",
+    dir: "phases/4-counter",
+    solution: "solutions/4-counter/server.ts",
+    checks: [start, ...counting, ...requestShapes, clientKeepAlive, ...survival],
+  },
+  {
+    number: 5,
+    slug: "threads",
+    title: "Threads: serve many clients at once",
+    dir: "phases/5-threads",
+    solution: "solutions/5-threads/server.ts",
+    env: ({ slowMs }) => ({ SLOW_MS: String(slowMs) }),
+    // The counter's own checks come first: the burst moves the count on, and refreshes read it.
+    checks: [
+      start,
+      counterFirstVisit,
+      counterWellFormed,
+      counterRefresh,
+      counterFavicon,
+      threadsSlow,
+      threadsConcurrent,
+      threadsBurst,
+      counterUnknown,
+      ...requestShapes,
+      ...survival,
+    ],
+  },
+];
+
+/** Finds a phase by number ("3"), slug ("respond") or folder name ("3-respond"). */
+export function findPhase(id: string): Phase | undefined {
+  const wanted = id.trim().toLowerCase();
+  return phases.find((phase) => String(phase.number) === wanted || phase.slug === wanted || `${phase.number}-${phase.slug}` === wanted);
+}
+
+/** The file a student edits in a phase. */
+export function studentFile(phase: Phase): string {
+  return `${phase.dir}/server.ts`;
+}

@@ -1,0 +1,57 @@
+/**
+ * Runs in a child process: imports the student's file and calls its exported functions on request.
+ * A separate process, so a function that loops forever or a module that exits cannot touch the
+ * checker; the parent kills this process when it is done or when a call takes too long.
+ */
+import { pathToFileURL } from "node:url";
+
+type Reply =
+  | { kind: "ready"; exports: string[] }
+  | { kind: "load-error"; message: string }
+  | { kind: "result"; id: number; value: Encoded }
+  | { kind: "threw"; id: number; message: string };
+
+export type Encoded =
+  | { type: "string"; text: string }
+  | { type: "buffer"; base64: string }
+  | { type: "other"; description: string };
+
+const send = (reply: Reply): void => {
+  process.send?.(reply);
+};
+
+function encode(value: unknown): Encoded {
+  if (typeof value === "string") return { type: "string", text: value };
+  if (value instanceof Uint8Array) return { type: "buffer", base64: Buffer.from(value).toString("base64") };
+  let description: string;
+  try {
+    description = value === undefined ? "undefined" : `${typeof value} ${JSON.stringify(value)}`;
+  } catch {
+    description = typeof value;
+  }
+  return { type: "other", description };
+}
+
+const file = process.argv[2]!;
+let loaded: Record<string, unknown>;
+try {
+  loaded = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  send({ kind: "ready", exports: Object.keys(loaded) });
+} catch (error) {
+  send({ kind: "load-error", message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  process.exit(1);
+}
+
+process.on("message", async (message: { id: number; name: string; args: unknown[] }) => {
+  try {
+    const fn = loaded[message.name];
+    if (typeof fn !== "function") throw new Error(`${message.name} is not a function`);
+    const value: unknown = await fn(...message.args);
+    send({ kind: "result", id: message.id, value: encode(value) });
+  } catch (error) {
+    send({ kind: "threw", id: message.id, message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  }
+});
+
+// If the checker goes away (even killed), so does this process.
+process.on("disconnect", () => process.exit(0));

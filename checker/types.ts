@@ -1,0 +1,99 @@
+/** The shapes that flow through the checker: phase -> checks -> results -> report. */
+import type { Rng } from "./rng.ts";
+import type { ServerProcess } from "./server-process.ts";
+import type { ModuleCaller } from "./module-caller.ts";
+
+export type Status = "pass" | "fail" | "error" | "skip";
+
+/** What the student is graded on. */
+export type Target =
+  | { kind: "file"; file: string; label: string }
+  | { kind: "cmd"; command: string }
+  | { kind: "port"; port: number };
+
+/** What a check found wrong, with the evidence a beginner needs to see it for themselves. */
+export interface Finding {
+  /** "fail": it ran and answered wrongly. "error": it never ran properly. "skip": cannot be checked here. */
+  status?: "fail" | "error" | "skip";
+  message: string;
+  sent?: Buffer | string;
+  received?: Buffer;
+  /** How the exchange ended, said in words: "then the server closed the connection". */
+  receivedNote?: string;
+  expected?: string;
+  /** Overrides the check's own first hint when the mistake is a specific one. */
+  hint?: string;
+  /** A command line that repeats the request by hand. */
+  tryIt?: string;
+}
+
+export interface Check {
+  id: string;
+  title: string;
+  /** From a nudge to the near-answer; the report shows the first. */
+  hints: string[];
+  /** Calls the student's exported functions: needs a TypeScript file, not --cmd or --port. */
+  needsModule?: boolean;
+  /** Reads the server's printed output: not possible with --port. */
+  needsOutput?: boolean;
+  /** Ids of checks that must pass first; otherwise this one is skipped. */
+  requires?: string[];
+  /** Later checks mean nothing if this one fails. */
+  stopOnFail?: boolean;
+  /** Returns null when the check passes. */
+  run(ctx: CheckContext): Promise<Finding | null>;
+}
+
+export interface Phase {
+  number: number;
+  slug: string;
+  title: string;
+  /** The folder of the lesson and skeleton, relative to the lab's root. */
+  dir: string;
+  /** The reference solution, relative to the lab's root. */
+  solution: string;
+  /** Environment for the server beyond PORT (phase 5 sets SLOW_MS). */
+  env?: (ctx: { slowMs: number }) => Record<string, string>;
+  checks: Check[];
+}
+
+export interface CheckContext {
+  phase: Phase;
+  target: Target;
+  rng: Rng;
+  /** Where the server listens (set by the start check). */
+  host: string;
+  port: number;
+  /** The port to put in "try it" lines: the student's own server, not the checker's random one. */
+  tryPort: number;
+  slowMs: number;
+  /** The process we started, or null when grading a server started by the student (--port). */
+  server: ServerProcess | null;
+  /** Calls the student's exported functions, or null when there is no TypeScript file to import. */
+  module: ModuleCaller | null;
+  /** Runs `make` once per key and shares the result between checks (one exchange, several verdicts). */
+  memo<T>(key: string, make: () => Promise<T>): Promise<T>;
+}
+
+export interface CheckResult {
+  id: string;
+  number: string;
+  title: string;
+  status: Status;
+  durationMs: number;
+  finding?: Finding;
+  /** The first hint, or the finding's own. */
+  hint?: string;
+  /** The last lines the server printed when the check ended. */
+  serverTail?: string[];
+}
+
+export interface RunReport {
+  phase: Phase;
+  target: Target;
+  seed: number;
+  port: number;
+  slowMs: number;
+  results: CheckResult[];
+  durationMs: number;
+}

@@ -1,0 +1,87 @@
+/**
+ * Makes bytes readable for a beginner without hiding anything: CR and LF are shown as \r and \n
+ * (each LF also breaks the line, so a response still looks like a response), other control
+ * bytes and invalid UTF-8 as \xNN. Printable text, including non-ASCII letters, stays as it is.
+ */
+export interface VisibleOptions {
+  /** Show at most this many bytes, then say how many were left out. */
+  maxBytes?: number;
+}
+
+export function visibleLines(data: Buffer | string, options: VisibleOptions = {}): string[] {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  const maxBytes = options.maxBytes ?? 800;
+  const shown = bytes.subarray(0, maxBytes);
+  const lines: string[] = [];
+  let line = "";
+  let i = 0;
+  while (i < shown.length) {
+    const byte = shown[i]!;
+    if (byte === 0x0a) {
+      lines.push(line + "\\n");
+      line = "";
+      i += 1;
+    } else if (byte === 0x0d) {
+      line += "\\r";
+      i += 1;
+    } else if (byte === 0x09) {
+      line += "\\t";
+      i += 1;
+    } else if (byte === 0x5c) {
+      line += "\\\\";
+      i += 1;
+    } else if (byte >= 0x20 && byte < 0x7f) {
+      line += String.fromCharCode(byte);
+      i += 1;
+    } else {
+      const length = utf8SequenceLength(shown, i);
+      if (length > 0) {
+        line += shown.subarray(i, i + length).toString("utf8");
+        i += length;
+      } else {
+        line += "\\x" + byte.toString(16).padStart(2, "0");
+        i += 1;
+      }
+    }
+  }
+  if (line !== "") lines.push(line);
+  if (bytes.length > shown.length) {
+    lines.push(`… (${bytes.length - shown.length} more bytes not shown)`);
+  }
+  return lines;
+}
+
+export function visible(data: Buffer | string, options: VisibleOptions = {}): string {
+  return visibleLines(data, options).join("\n");
+}
+
+/** Length of a valid, printable UTF-8 sequence for a non-ASCII character at `at`, or 0. */
+function utf8SequenceLength(bytes: Buffer, at: number): number {
+  const first = bytes[at]!;
+  const length = first >= 0xf0 && first <= 0xf4 ? 4 : first >= 0xe0 ? 3 : first >= 0xc2 && first < 0xe0 ? 2 : 0;
+  if (length === 0 || at + length > bytes.length) return 0;
+  for (let k = 1; k < length; k++) {
+    if ((bytes[at + k]! & 0xc0) !== 0x80) return 0;
+  }
+  const text = bytes.subarray(at, at + length).toString("utf8");
+  // C1 controls and the replacement character would be invisible or misleading.
+  if (/[\u0080-\u009f\ufffd]/u.test(text)) return 0;
+  return length;
+}
+
+/** Shell-safe printf argument that sends exactly these bytes (for "try it by hand" lines). */
+export function printfArgument(data: Buffer | string): string {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  let out = "";
+  for (const byte of bytes) {
+    if (byte === 0x0d) out += "\\r";
+    else if (byte === 0x0a) out += "\\n";
+    else if (byte === 0x09) out += "\\t";
+    else if (byte === 0x5c) out += "\\\\";
+    else if (byte === 0x25) out += "%%";
+    else if (byte === 0x27) out += "'\\''";
+    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
+    else out += "\\" + byte.toString(8).padStart(3, "0");
+  }
+  return `'${out}'`;
+}
