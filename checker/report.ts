@@ -68,9 +68,13 @@ export function renderResult(result: CheckResult, style: Style): string {
   if (result.hint) field("hint", wrap(result.hint, style.width - indent.length - labelWidth).map((text) => chalk.cyan(text)));
   if (finding.tryIt) field("try it", [finding.tryIt]);
   if (result.serverTail) {
-    const tail = result.serverTail.length > 0 ? result.serverTail.slice(-8) : [chalk.dim("(it printed nothing)")];
-    lines.push(`${indent}${chalk.bold(`server output (last ${Math.min(8, result.serverTail.length)} lines):`)}`);
-    for (const text of tail) lines.push(`${indent}  ${chalk.dim("│")} ${text}`);
+    if (result.serverTail.length === 0) {
+      lines.push(`${indent}${chalk.bold("server output:")} ${chalk.dim("(it printed nothing)")}`);
+    } else {
+      const tail = result.serverTail.slice(-8);
+      lines.push(`${indent}${chalk.bold(`server output (last ${tail.length} line${tail.length > 1 ? "s" : ""}):`)}`);
+      for (const text of tail) lines.push(`${indent}  ${chalk.dim("│")} ${text}`);
+    }
   }
   return lines.join("\n") + "\n";
 }

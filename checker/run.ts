@@ -128,7 +128,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
             serverTail: server.tail(12),
           });
         } else {
-          if (!result.finding!.message.includes("crashed")) {
+          if (check.id !== "start" && !result.finding!.message.includes("crashed")) {
             result.finding!.message += ` Your server ${how} during this check; its output below shows why.`;
           }
           result.serverTail = server.tail(12);
@@ -187,6 +187,7 @@ async function runCheck(check: Check, number: string, ctx: CheckContext): Promis
     durationMs,
     finding,
     hint: status === "skip" ? undefined : (finding.hint ?? check.hints[0]),
-    serverTail: status === "skip" ? undefined : ctx.server?.tail(12),
+    // A check that only calls the student's functions has nothing to do with the server's output.
+    serverTail: status === "skip" || check.needsModule ? undefined : ctx.server?.tail(12),
   };
 }

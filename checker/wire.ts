@@ -181,6 +181,8 @@ export interface ExchangeResult {
   sentWhenReacted: number;
   /** Milliseconds from the last byte sent to the last byte received. */
   replyMs: number;
+  /** When the last byte was sent, in milliseconds since the connection opened. */
+  lastSentAtMs: number;
   timedOut: boolean;
 }
 
@@ -197,6 +199,7 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       reactedEarly: false,
       sentWhenReacted: 0,
       replyMs: 0,
+      lastSentAtMs: 0,
       timedOut: false,
     };
   }
@@ -231,6 +234,7 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
     reactedEarly,
     sentWhenReacted,
     replyMs: lastChunk ? Math.max(0, lastChunk.atMs - lastSentAt) : 0,
+    lastSentAtMs: lastSentAt,
     timedOut: !matched && connection.open,
   };
   if (!options.keepOpen) connection.close();

@@ -115,6 +115,7 @@ export async function ask(ctx: CheckContext, segments: Segment[], options: { tim
       await connection.waitForEnd(300);
       result.received = connection.received;
       result.ending = connection.ending ?? "open";
+      result.replyMs = Math.max(0, (connection.chunks.at(-1)?.atMs ?? 0) - result.lastSentAtMs);
     }
   }
   connection?.close();

@@ -42,6 +42,9 @@ export const respondUnitFormat: Check = {
       const call = `generateResponse(${args.map((arg) => JSON.stringify(arg)).join(", ")})`;
       const made = await generated(ctx, [...args]);
       if ("finding" in made) return made.finding;
+      if (made.bytes.length === 0) {
+        return { message: `${call} returned nothing: an empty Buffer (0 bytes).`, expected: `a whole response, starting with HTTP/1.1 ${status}` };
+      }
       const response = readResponse(made.bytes, true);
       const problem = response.problems[0];
       if (problem) {

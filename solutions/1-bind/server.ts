@@ -1,0 +1,48 @@
+// Phase 1: bind. Open a TCP port, accept connections and print what the client sends.
+// No HTTP yet: to the server it is just bytes arriving on a socket.
+import net from "node:net";
+import { pathToFileURL } from "node:url";
+
+// The port comes from the PORT environment variable, so the checker can pick a free one.
+const PORT = Number(process.env.PORT ?? 8000);
+// "localhost" can mean the IPv6 address ::1 on some machines, so we say which one.
+const HOST = "127.0.0.1";
+
+export function startServer(): net.Server {
+  // The callback runs once for every client that connects; `socket` is that connection.
+  const server = net.createServer((socket) => {
+    console.log(`Connection received from ${socket.remoteAddress}:${socket.remotePort}`);
+
+    // A client can break the connection at any moment (a reset, a network error).
+    // Without an "error" listener Node would crash the whole server, so log it and move on.
+    socket.on("error", (err) => {
+      console.log(`Socket error: ${err.message}`);
+    });
+
+    // `once`: for now we only look at the first piece of data that arrives.
+    socket.once("data", (chunk) => {
+      // The data is a Buffer (raw bytes); turn it into text to print it.
+      console.log(`--- Received ---\n${chunk.toString("utf8")}\n----------------`);
+      socket.end(); // close our side of the connection
+    });
+
+    // "end": the client closed its side. If it never sent anything, say so and close ours.
+    socket.on("end", () => {
+      if (socket.bytesRead === 0) {
+        console.log("Client left without sending anything");
+      }
+      socket.end();
+    });
+  });
+
+  server.listen(PORT, HOST, () => {
+    console.log(`Listening on http://${HOST}:${PORT}`);
+  });
+  return server;
+}
+
+// Start the server only when this file is run directly (node --import tsx server.ts).
+// The checker imports this file to test its functions, and then no server must start.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  startServer();
+}

@@ -1,0 +1,116 @@
+// Phase 2: parse. Read the whole request head, then take the path out of its first line.
+//
+// A browser sends a request head like this; each line ends in "\r\n" and an empty
+// line marks the end of the head:
+//
+//   GET /favicon.ico HTTP/1.1
+//   Host: 127.0.0.1:8000
+//   User-Agent: Mozilla/5.0 ...
+//   (empty line)
+import net from "node:net";
+import { pathToFileURL } from "node:url";
+
+// The port comes from the PORT environment variable, so the checker can pick a free one.
+const PORT = Number(process.env.PORT ?? 8000);
+// "localhost" can mean the IPv6 address ::1 on some machines, so we say which one.
+const HOST = "127.0.0.1";
+
+// A client could send header lines forever; past this size we give up on it.
+const MAX_HEAD_BYTES = 64 * 1024;
+
+// The blank line that ends the head. HTTP says lines end in "\r\n", but nc (without -C)
+// sends a bare "\n", so we accept "\r\n\r\n" or "\n\n", whichever comes first.
+const BLANK_LINE = /\r\n\r\n|\n\n/;
+
+/**
+ * Returns the path from the request line, e.g. "/favicon.ico" from
+ * "GET /favicon.ico HTTP/1.1", or "" if the text does not start with a request line.
+ */
+export function parseRequest(raw: string): string {
+  if (!raw) {
+    return "";
+  }
+  // The request line is the first line; it may end in "\r\n", "\n" or not at all.
+  const firstLine = raw.split(/\r?\n/)[0];
+  // METHOD SP PATH SP HTTP/VERSION: exactly three parts, separated by single spaces.
+  const parts = firstLine.split(" ");
+  if (parts.length !== 3) {
+    return "";
+  }
+  const [method, path, version] = parts;
+  if (method === "" || path === "" || !version.startsWith("HTTP/")) {
+    return "";
+  }
+  return path;
+}
+
+/** Returns the head (the text before the blank line), or null if the blank line has not arrived yet. */
+function findHead(data: Buffer): string | null {
+  const text = data.toString("utf8");
+  const match = BLANK_LINE.exec(text);
+  return match ? text.slice(0, match.index) : null;
+}
+
+/** Called once per connection, when the whole head has arrived. */
+function handleRequest(socket: net.Socket, head: string): void {
+  console.log(`--- Received ---\n${head}\n----------------`);
+  const path = parseRequest(head);
+  if (path === "") {
+    console.log("Could not parse the request line");
+  } else {
+    console.log(`path: ${path}`);
+  }
+  socket.end();
+}
+
+export function startServer(): net.Server {
+  const server = net.createServer((socket) => {
+    console.log(`Connection received from ${socket.remoteAddress}:${socket.remotePort}`);
+
+    // A client can break the connection at any moment (a reset, a network error).
+    // Without an "error" listener Node would crash the whole server, so log it and move on.
+    socket.on("error", (err) => {
+      console.log(`Socket error: ${err.message}`);
+    });
+
+    // TCP delivers a stream of bytes, not messages: one request can arrive in several
+    // pieces, with pauses between them. So we collect the pieces until the blank line.
+    let received = Buffer.alloc(0);
+    let done = false; // true once we stop reading: the head is complete, or too big
+
+    socket.on("data", (chunk) => {
+      if (done) {
+        return; // we have what we need; ignore anything sent after the head
+      }
+      received = Buffer.concat([received, chunk]);
+      const head = findHead(received);
+      if (head !== null) {
+        done = true;
+        handleRequest(socket, head);
+      } else if (received.length > MAX_HEAD_BYTES) {
+        done = true;
+        console.log("Request head too big, closing the connection");
+        socket.end();
+      }
+    });
+
+    // "end": the client closed its side. If the head was not complete yet, no request came.
+    socket.on("end", () => {
+      if (!done) {
+        console.log("Client left before the request was complete");
+        socket.end();
+      }
+    });
+  });
+
+  server.listen(PORT, HOST, () => {
+    console.log(`Listening on http://${HOST}:${PORT}`);
+  });
+  return server;
+}
+
+// Start the server only when this file is run directly (node --import tsx server.ts).
+// The checker imports this file to test its functions, and then no server must start.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  startServer();
+}

@@ -1,0 +1,196 @@
+// Phase 5: threads, the worker-thread way. Like server.ts, but here the slow work really
+// blocks its thread (blockFor), as a big computation would. So each request's slow work
+// runs in its own worker thread: a second JavaScript thread with its own event loop.
+// Only that worker is blocked; the main thread keeps accepting and serving clients.
+//
+// A worker runs JavaScript, not TypeScript (on Node 20 it cannot load a .ts file without
+// extra loader setup), so the worker's job is given as a few lines of JavaScript: the same
+// blocking wait as blockFor.
+import net from "node:net";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+
+// The port comes from the PORT environment variable, so the checker can pick a free one.
+const PORT = Number(process.env.PORT ?? 8000);
+// "localhost" can mean the IPv6 address ::1 on some machines, so we say which one.
+const HOST = "127.0.0.1";
+
+// A client could send header lines forever; past this size we give up on it.
+const MAX_HEAD_BYTES = 64 * 1024;
+
+// The blank line that ends the head. HTTP says lines end in "\r\n", but nc (without -C)
+// sends a bare "\n", so we accept "\r\n\r\n" or "\n\n", whichever comes first.
+const BLANK_LINE = /\r\n\r\n|\n\n/;
+
+// How long each request takes to handle, in milliseconds (the checker sets it lower).
+const SLOW_MS = Number(process.env.SLOW_MS ?? 5000);
+
+// How many times "/" was visited. It lives outside the handlers, so every connection
+// sees (and adds to) the same number. Only the main thread touches it: each worker has
+// its own copy of every module variable, so a count kept in a worker would start at 0
+// in every worker.
+let visits = 0;
+
+/**
+ * Returns the path from the request line, e.g. "/favicon.ico" from
+ * "GET /favicon.ico HTTP/1.1", or "" if the text does not start with a request line.
+ */
+export function parseRequest(raw: string): string {
+  if (!raw) {
+    return "";
+  }
+  // The request line is the first line; it may end in "\r\n", "\n" or not at all.
+  const firstLine = raw.split(/\r?\n/)[0];
+  // METHOD SP PATH SP HTTP/VERSION: exactly three parts, separated by single spaces.
+  const parts = firstLine.split(" ");
+  if (parts.length !== 3) {
+    return "";
+  }
+  const [method, path, version] = parts;
+  if (method === "" || path === "" || !version.startsWith("HTTP/")) {
+    return "";
+  }
+  return path;
+}
+
+/**
+ * Blocks this thread for `ms` milliseconds: stands for slow work (a big computation, a slow disk).
+ * Nothing else runs meanwhile. The workers run the same wait (WORKER_CODE below); this
+ * function stays here to show what they do, and for the checker, which calls it.
+ */
+export function blockFor(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+// What each worker does: block its own thread for workerData milliseconds, then end.
+// Only that worker waits; the main thread goes on serving other clients meanwhile.
+const WORKER_CODE = `
+  const { workerData } = require("node:worker_threads");
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData);
+`;
+
+/** Runs the slow work in a new worker thread; the promise settles when the worker is done. */
+function runSlowWorkInWorker(ms: number): Promise<void> {
+  const worker = new Worker(WORKER_CODE, { eval: true, workerData: ms });
+  return new Promise((resolve, reject) => {
+    worker.once("error", reject);
+    worker.once("exit", () => resolve());
+  });
+}
+
+/** Builds a complete HTTP response (status line, headers, blank line, body) as bytes. */
+export function generateResponse(content: string, status = "200 OK"): Buffer {
+  const head =
+    `HTTP/1.1 ${status}\r\n` +
+    "Content-Type: text/html; charset=utf-8\r\n" +
+    // The length of the body in bytes, not characters: "ö" is one character but two
+    // bytes in UTF-8. The client reads exactly this many bytes after the blank line.
+    `Content-Length: ${Buffer.byteLength(content)}\r\n` +
+    // We close the connection after each response, and say so.
+    "Connection: close\r\n" +
+    "\r\n"; // the blank line: headers end here, the body starts
+  return Buffer.from(head + content, "utf8");
+}
+
+/** Decides the answer for a path: its status line and its page. Counts visits to "/". */
+export function route(path: string): { status: string; body: string } {
+  // parseRequest returns "" when it could not read the request line.
+  if (path === "") {
+    return { status: "400 Bad Request", body: "<h1>400 Bad Request</h1>" };
+  }
+  if (path === "/") {
+    visits += 1;
+    return { status: "200 OK", body: `<h1>This page has been accessed ${visits} times.</h1>` };
+  }
+  // Everything else, /favicon.ico included, is not found and does not count.
+  return { status: "404 Not Found", body: "<h1>404 Not Found</h1>" };
+}
+
+/** Returns the head (the text before the blank line), or null if the blank line has not arrived yet. */
+function findHead(data: Buffer): string | null {
+  const text = data.toString("utf8");
+  const match = BLANK_LINE.exec(text);
+  return match ? text.slice(0, match.index) : null;
+}
+
+/** Called once per connection, when the whole head has arrived. */
+async function handleRequest(socket: net.Socket, head: string): Promise<void> {
+  console.log(`--- Received ---\n${head}\n----------------`);
+  const path = parseRequest(head);
+  if (path === "") {
+    console.log("Could not parse the request line");
+  } else {
+    console.log(`path: ${path}`);
+  }
+  // Count the visit here on the main thread, before the await: other requests run while
+  // we wait, and none of them may slip in between reading `visits` and writing it.
+  const { status, body } = route(path);
+
+  // The slow part, in a worker. `await` frees the main thread until the worker is done.
+  try {
+    await runSlowWorkInWorker(SLOW_MS);
+  } catch (err) {
+    console.log(`Worker failed: ${String(err)}`);
+    socket.end(generateResponse("<h1>500 Internal Server Error</h1>", "500 Internal Server Error"));
+    return;
+  }
+
+  // end(data) sends the response, then closes: one request per connection.
+  socket.end(generateResponse(body, status));
+}
+
+export function startServer(): net.Server {
+  // allowHalfOpen: a client may close its sending side as soon as its request is out, and
+  // still wait for the answer. By default Node would then close our side too, before the
+  // slow answer is ready. With this option we decide when to close.
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    console.log(`Connection received from ${socket.remoteAddress}:${socket.remotePort}`);
+
+    // A client can break the connection at any moment (a reset, a network error).
+    // Without an "error" listener Node would crash the whole server, so log it and move on.
+    socket.on("error", (err) => {
+      console.log(`Socket error: ${err.message}`);
+    });
+
+    // TCP delivers a stream of bytes, not messages: one request can arrive in several
+    // pieces, with pauses between them. So we collect the pieces until the blank line.
+    let received = Buffer.alloc(0);
+    let done = false; // true once we stop reading: the head is complete, or too big
+
+    socket.on("data", (chunk) => {
+      if (done) {
+        return; // we have what we need; ignore anything sent after the head
+      }
+      received = Buffer.concat([received, chunk]);
+      const head = findHead(received);
+      if (head !== null) {
+        done = true;
+        // Not awaited: this request finishes on its own while we serve other connections.
+        handleRequest(socket, head);
+      } else if (received.length > MAX_HEAD_BYTES) {
+        done = true;
+        console.log("Request head too big, closing the connection");
+        socket.end();
+      }
+    });
+
+    // "end": the client closed its side. If the head was not complete yet, no request came.
+    socket.on("end", () => {
+      if (!done) {
+        console.log("Client left before the request was complete");
+        socket.end();
+      }
+    });
+  });
+
+  server.listen(PORT, HOST, () => {
+    console.log(`Listening on http://${HOST}:${PORT}`);
+  });
+  return server;
+}
+
+// Start the server only when this file is run directly (node --import tsx server-worker.ts).
+// The checker imports this file to test its functions, and then no server must start.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  startServer();
+}

@@ -1,0 +1,99 @@
+# Phase 4: counter. Count visits to / (and only to /: not /favicon.ico).
+import os
+import socket
+
+HOST = "127.0.0.1"  # not "localhost": that can mean the IPv6 address ::1
+PORT = int(os.environ.get("PORT", "8000"))
+MAX_HEAD = 64 * 1024
+VISITOR_COUNT = 0
+
+
+def parse_request(request_data):
+    if not request_data:
+        return ""
+    # The first line is the request line: "GET / HTTP/1.1" (ends in \r\n, \n or nothing)
+    first_line = request_data.split("\n")[0].rstrip("\r")
+    parts = first_line.split(" ")
+    if len(parts) != 3:
+        return ""
+    method, path, version = parts
+    if not method or not path or not version.startswith("HTTP/"):
+        return ""
+    return path
+
+
+def generate_response(content, status_code="200 OK"):
+    body = content.encode("utf-8")
+    header = f"HTTP/1.1 {status_code}\r\n"
+    header += "Content-Type: text/html; charset=utf-8\r\n"
+    header += f"Content-Length: {len(body)}\r\n"  # bytes, not characters
+    header += "Connection: close\r\n"
+    header += "\r\n"  # the blank line
+    return header.encode("utf-8") + body
+
+
+def route(path):
+    """Returns (status, body) for a path."""
+    global VISITOR_COUNT
+    if path == "":
+        return "400 Bad Request", "<h1>400 Bad Request</h1>"
+    if path == "/":
+        VISITOR_COUNT += 1
+        return "200 OK", f"<h1>This page has been accessed {VISITOR_COUNT} times.</h1>"
+    # /favicon.ico and everything else: not found, not counted
+    return "404 Not Found", "<h1>404 Not Found</h1>"
+
+
+def read_head(client_connection):
+    """Reads until the blank line (\\r\\n\\r\\n, or \\n\\n from nc). Returns the head, or None."""
+    data = b""
+    while True:
+        ends = [i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i != -1]
+        if ends:
+            return data[: min(ends)].decode("utf-8", errors="replace")
+        if len(data) > MAX_HEAD:
+            print("Request head too big, closing the connection", flush=True)
+            return None
+        chunk = client_connection.recv(4096)
+        if not chunk:
+            print("Client left before the request was complete", flush=True)
+            return None
+        data += chunk
+
+
+def handle_client(client_connection):
+    head = read_head(client_connection)
+    if head is None:
+        return
+    print(f"--- Received ---\n{head}\n----------------", flush=True)
+    path = parse_request(head)
+    if path == "":
+        print("Could not parse the request line", flush=True)
+    else:
+        print(f"path: {path}", flush=True)
+    status, body = route(path)
+    client_connection.sendall(generate_response(body, status))
+
+
+def start_server():
+    server_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server_socket.bind((HOST, PORT))
+    server_socket.listen(128)
+    print(f"Listening on http://{HOST}:{PORT}", flush=True)
+
+    while True:
+        client_connection, client_address = server_socket.accept()
+        print(f"Connection received from {client_address[0]}:{client_address[1]}", flush=True)
+        # A client that stops sending must not block the server forever
+        client_connection.settimeout(10)
+        try:
+            handle_client(client_connection)
+        except OSError as error:  # reset, timeout, ...
+            print(f"Socket error: {error}", flush=True)
+        finally:
+            client_connection.close()
+
+
+if __name__ == "__main__":
+    start_server()

@@ -1,0 +1,81 @@
+/** Starting, watching and stopping real server processes. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { ServerProcess } from "../../checker/server-process.ts";
+import { freePort } from "../../checker/run.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const started: ServerProcess[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((server) => server.stop()));
+});
+
+function node(script: string, env: Record<string, string> = {}): ServerProcess {
+  const server = new ServerProcess({ command: [process.execPath, "-e", script], cwd: ROOT, env });
+  started.push(server);
+  return server;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const listenOnPort = `require("net").createServer(() => {}).listen(Number(process.env.PORT), "127.0.0.1", () => console.log("up"))`;
+
+describe("ServerProcess", () => {
+  test("sees a server listen on its PORT", async () => {
+    const port = await freePort();
+    const server = node(listenOnPort, { PORT: String(port) });
+    expect(await server.waitUntilListening(port, 8000)).toEqual({ state: "listening", host: "127.0.0.1" });
+    expect(await server.waitForOutput(0, (line) => line === "up", 2000)).toBe(true);
+  });
+
+  test("names the port of a server that listens somewhere else", async () => {
+    const [given, hardCoded] = [await freePort(), await freePort()];
+    const server = node(`require("net").createServer().listen(${hardCoded}, "127.0.0.1")`, { PORT: String(given) });
+    const state = await server.waitUntilListening(given, 8000);
+    expect(state).toEqual({ state: "wrong-port", ports: [hardCoded] });
+  });
+
+  test("reports an exit with its code and output", async () => {
+    const server = node(`console.error("boom: bad config"); process.exit(3)`);
+    const state = await server.waitUntilListening(await freePort(), 8000);
+    expect(state).toEqual({ state: "exited", code: 3, signal: null });
+    expect(server.tail()).toContain("boom: bad config");
+  });
+
+  test("gives up on a server that never listens", async () => {
+    const server = node(`setInterval(() => {}, 1000)`);
+    expect(await server.waitUntilListening(await freePort(), 300)).toEqual({ state: "timeout" });
+  });
+
+  test("keeps only the tail of a flood of output", async () => {
+    const server = node(`for (let i = 0; i < 200000; i++) console.log("line " + i); setInterval(() => {}, 1000)`);
+    expect(await server.waitForOutput(0, (line) => line === "line 199999", 20_000)).toBe(true);
+    expect(server.tail(3)).toEqual(["line 199997", "line 199998", "line 199999"]);
+    expect(server.outputSince(0).length).toBeLessThanOrEqual(300);
+  });
+
+  test("stop ends the server and the processes it started", async () => {
+    const server = node(`
+      const child = require("child_process").spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+      console.log("child " + child.pid);
+      process.on("SIGTERM", () => {}); // a server that ignores the polite signal
+      setInterval(() => {}, 1000);
+    `);
+    expect(await server.waitForOutput(0, (line) => line.startsWith("child "), 5000)).toBe(true);
+    const childPid = Number(server.tail().find((line) => line.startsWith("child "))!.split(" ")[1]);
+    const pid = server.pid!;
+    expect(alive(childPid)).toBe(true);
+    await server.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive(pid)).toBe(false);
+    expect(alive(childPid) && !readFileSync(`/proc/${childPid}/stat`, "utf8").includes(") Z ")).toBe(false);
+  });
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    // The project's tests, and the phases' hidden specs (run against the solutions here).
+    include: ["test/**/*.test.ts", "phases/*/.spec/*.spec.ts"],
+    env: { LAB_SPEC_TARGET: "solution" },
+    // Real servers and real sockets: generous bounds, never tight timing.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});
