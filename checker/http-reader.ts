@@ -195,7 +195,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
     if (closed) {
       problems.push({
         code: "body-shorter",
-        message: `Content-Length says ${length} bytes, but the server closed the connection after ${afterHead.length} bytes of body`,
+        message: `Content-Length says ${length} bytes, but only ${afterHead.length} bytes of body came before the end`,
       });
     }
   } else if (afterHead.length > length && closed) {

@@ -37,7 +37,9 @@ import { threadsBurst, threadsConcurrent, threadsSlow } from "./checks/threads.t
 
 const requestShapes = [requestPieces, requestBareLf, requestBigHead];
 const survival = [surviveHello, surviveSilent, surviveReset];
-const counting = [counterFirstVisit, counterWellFormed, counterRefresh, counterFavicon, counterUnknown, counterConnections];
+// Connections are checked before refreshes: a server that counts connections also adds 2 per
+// refresh, and the favicon would get the blame.
+const counting = [counterFirstVisit, counterWellFormed, counterConnections, counterRefresh, counterFavicon, counterUnknown];
 
 export const phases: Phase[] = [
   {

@@ -23,6 +23,8 @@ export interface RunOptions {
   /** The lab's root folder: commands run here, and paths in messages are relative to it. */
   root: string;
   slowMs?: number;
+  /** How long the server may take to start listening (default 10 s). */
+  startupTimeoutMs?: number;
   /** The port in "try it" lines (the student's own server): 8000 unless --port says otherwise. */
   tryPort?: number;
   /** Called once the port is chosen, before the first check. */
@@ -86,6 +88,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
     port,
     tryPort: options.tryPort ?? (target.kind === "port" ? target.port : 8000),
     slowMs,
+    startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
     server,
     module,
     memo<T>(key: string, make: () => Promise<T>): Promise<T> {
@@ -111,7 +114,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
         continue;
       }
       const result = await runCheck(check, number, ctx);
-      if (server && !server.alive) {
+      if (server && server.hasExited()) {
         await server.exited;
         const exit = server.exit!;
         const how = exit.signal ? `was ended by ${exit.signal}` : `exited with code ${exit.code}`;
@@ -123,12 +126,20 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
             title: "keeps running",
             status: "fail",
             durationMs: 0,
-            finding: { message: `Your server ${how} during the check above (which it passed). Its output below shows why.` },
-            hint: "A server must keep running between clients: look at the first error line in its output.",
+            finding: {
+              message:
+                exit.code === 0
+                  ? "Your server ended on its own (exit code 0) during the check above, which it passed."
+                  : `Your server ${how} during the check above (which it passed). Its output below shows why.`,
+            },
+            hint:
+              exit.code === 0
+                ? "A server must keep running between clients: don't call process.exit() or server.close()."
+                : "A server must keep running between clients: look at the first error line in its output.",
             serverTail: server.tail(12),
           });
         } else {
-          if (check.id !== "start" && !result.finding!.message.includes("crashed")) {
+          if (check.id !== "start" && !/crashed|exited/.test(result.finding!.message)) {
             result.finding!.message += ` Your server ${how} during this check; its output below shows why.`;
           }
           result.serverTail = server.tail(12);

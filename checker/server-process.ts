@@ -86,6 +86,21 @@ export class ServerProcess {
     return this.exit === null;
   }
 
+  /**
+   * True once the process has ended, even if Node has not told us yet: on Linux a process that
+   * exited is a zombie (state Z) until it is reaped. Lets the checker blame the right check.
+   */
+  hasExited(): boolean {
+    if (this.exit) return true;
+    if (process.platform !== "linux" || this.child.pid === undefined) return false;
+    try {
+      const stat = readFileSync(`/proc/${this.child.pid}/stat`, "utf8");
+      return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+    } catch {
+      return true;
+    }
+  }
+
   /** A position in the output; pass it to `outputSince` to get only what came after. */
   mark(): number {
     return this.lineCount;

@@ -67,6 +67,8 @@ export interface CheckContext {
   /** The port to put in "try it" lines: the student's own server, not the checker's random one. */
   tryPort: number;
   slowMs: number;
+  /** How long the server may take to start listening. */
+  startupTimeoutMs: number;
   /** The process we started, or null when grading a server started by the student (--port). */
   server: ServerProcess | null;
   /** Calls the student's exported functions, or null when there is no TypeScript file to import. */

@@ -141,7 +141,8 @@ export class WireConnection {
       this.ending = ending;
       this.endedAtMs = this.elapsed();
     }
-    if (ending !== "client-closed" && !this.socket.destroyed) this.socket.destroy();
+    // After the server's FIN our side stays open: a check may still write, or reset, on purpose.
+    if (ending === "server-reset" && !this.socket.destroyed) this.socket.destroy();
     this.wake();
   }
 }

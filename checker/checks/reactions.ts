@@ -106,10 +106,16 @@ export function judgeLogged(ctx: CheckContext, logged: Logged, path: string): Fi
   };
 }
 
-/** Did the server crash? Then say so, and what the checker had just done to it. */
+/** Did the server end? Then say so, and what the checker had just done to it. */
 export function crashed(ctx: CheckContext, after: string): Finding | null {
   const exit = ctx.server?.exit;
   if (!exit) return null;
+  if (exit.code === 0) {
+    return {
+      message: `Your server exited (code 0) after ${after}. Nothing crashed: the program ended on its own.`,
+      hint: "A Node program ends when nothing is left to wait for. Don't close the server (server.close()) or call process.exit(): only each client's socket gets closed.",
+    };
+  }
   return {
     message: `Your server crashed (${exit.signal ? `ended by ${exit.signal}` : `exit code ${exit.code}`}) after ${after}. Its output below shows the error.`,
     hint:

@@ -8,14 +8,13 @@ import type { Check, CheckContext, Finding } from "../types.ts";
 import { ask, bigRequest, getRequest, inPieces, randomPath, whyNoResponse } from "./common.ts";
 import { judgeLogged, sendAndWatchLog } from "./reactions.ts";
 
-/** Sends the request and judges the phase's reaction to it. */
-async function reactsTo(ctx: CheckContext, path: string, segments: Segment[]): Promise<Finding | null> {
+/** Sends the request and judges the phase's reaction to it; `what` says what was special about it. */
+async function reactsTo(ctx: CheckContext, path: string, segments: Segment[], what: string): Promise<Finding | null> {
   if (ctx.phase.number === 2 && !ctx.server) {
     return { status: "skip", message: "the checker cannot see what a server you started yourself prints (--port)" };
   }
-  if (ctx.phase.number === 2) return judgeLogged(ctx, await sendAndWatchLog(ctx, segments), path);
-  const asked = await ask(ctx, segments);
-  return whyNoResponse(ctx, asked);
+  const finding = ctx.phase.number === 2 ? judgeLogged(ctx, await sendAndWatchLog(ctx, segments), path) : whyNoResponse(ctx, await ask(ctx, segments));
+  return finding && { ...finding, message: `${what} ${finding.message}` };
 }
 
 const bufferHint =
@@ -31,7 +30,7 @@ export const requestPieces: Check = {
     const request = getRequest(path);
     // Cut inside the path, and just before the final empty line.
     const cuts = [request.indexOf(path) + 4, request.length - 2];
-    return reactsTo(ctx, path, inPieces(request, cuts, 100));
+    return reactsTo(ctx, path, inPieces(request, cuts, 100), "This request came in 3 pieces, 100 ms apart.");
   },
 };
 
@@ -44,7 +43,7 @@ export const requestBareLf: Check = {
   ],
   async run(ctx) {
     const path = randomPath(ctx);
-    return reactsTo(ctx, path, [{ data: getRequest(path, { lineEnd: "\n" }) }]);
+    return reactsTo(ctx, path, [{ data: getRequest(path, { lineEnd: "\n" }) }], "This request ends its lines with a bare \\n, as nc sends them.");
   },
 };
 
@@ -58,6 +57,6 @@ export const requestBigHead: Check = {
   async run(ctx) {
     const path = randomPath(ctx);
     const request = bigRequest(path, 8400);
-    return reactsTo(ctx, path, inPieces(request, [1024], 100));
+    return reactsTo(ctx, path, inPieces(request, [1024], 100), `This request's head is ${request.length} bytes (a long header), sent in 2 pieces.`);
   },
 };

@@ -3,8 +3,6 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import type { Check, CheckContext, Finding } from "../types.ts";
 
-export const STARTUP_TIMEOUT_MS = Number(process.env.LAB_STARTUP_MS ?? 10_000);
-
 export const start: Check = {
   id: "start",
   title: "starts and listens on the port it is given (PORT)",
@@ -15,7 +13,7 @@ export const start: Check = {
   stopOnFail: true,
   async run(ctx) {
     if (!ctx.server) return checkExternalServer(ctx);
-    const state = await ctx.server.waitUntilListening(ctx.port, STARTUP_TIMEOUT_MS);
+    const state = await ctx.server.waitUntilListening(ctx.port, ctx.startupTimeoutMs);
     switch (state.state) {
       case "listening":
         ctx.host = state.host;
@@ -32,7 +30,7 @@ export const start: Check = {
       case "timeout":
         return {
           status: "error",
-          message: `Your server was still running after ${STARTUP_TIMEOUT_MS / 1000} s, but nothing was listening on port ${ctx.port}.`,
+          message: `Your server was still running after ${ctx.startupTimeoutMs / 1000} s, but nothing was listening on port ${ctx.port}.`,
           expected: `a server listening on port ${ctx.port}`,
           hint: "Does your code reach server.listen(PORT, HOST)? Something before it may be waiting forever.",
         };

@@ -35,12 +35,15 @@ export const surviveReset: Check = {
   async run(ctx) {
     const opened = await WireConnection.open(ctx.host, ctx.port);
     if (!(opened instanceof WireConnection)) return { message: `The checker could not connect to your server (${opened.error}).` };
-    // Half a request, then an abort: the server is waiting for the rest when the reset arrives.
-    await opened.write("GET / HTTP/1.1\r\nHost: local");
+    // The server is waiting for (the rest of) a request when the reset arrives. In phase 1 a
+    // server closes after any data, so there the client sends nothing before the reset.
+    const half = ctx.phase.number === 1 ? "" : "GET / HTTP/1.1\r\nHost: local";
+    if (half) await opened.write(half);
     await sleep(100);
     opened.reset();
-    const finding = await stillServes(ctx, "a client sent half a request and then reset the connection (TCP RST)");
-    return finding && { ...finding, sent: "GET / HTTP/1.1\\r\\nHost: local   (then a TCP reset)" };
+    const what = half ? "a client sent half a request and then reset the connection (TCP RST)" : "a client connected and then reset the connection (TCP RST)";
+    const finding = await stillServes(ctx, what);
+    return finding && { ...finding, ...(half ? { sent: `${half.replace(/\r\n/g, "\\r\\n")}   (then a TCP reset)` } : {}) };
   },
 };
 

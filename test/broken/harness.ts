@@ -1,0 +1,84 @@
+/** Builds a broken variant, grades it with the real checker, and reads the verdict. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { findPhase, phases } from "../../checker/manifest.ts";
+import { plainStyle, renderReport } from "../../checker/report.ts";
+import { freePort, runPhase } from "../../checker/run.ts";
+import type { CheckResult, RunReport, Target } from "../../checker/types.ts";
+import type { BrokenCase } from "./cases.ts";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+/** One seed for every recorded run: the same requests, so the same report. */
+export const SEED = 20261125;
+
+export const hasPython = spawnSync("python3", ["--version"]).status === 0;
+
+export function applyPatch(source: string, patch: BrokenCase["patch"], where: string): string {
+  let patched = source;
+  for (const [from, to] of patch) {
+    const count = patched.split(from).length - 1;
+    if (count !== 1) throw new Error(`the patch text occurs ${count} times in ${where} (it must occur once): ${JSON.stringify(from.slice(0, 80))}`);
+    patched = patched.replace(from, () => to);
+  }
+  return patched;
+}
+
+export interface Graded {
+  report: RunReport;
+  /** The report as a student reads it, with what changes from run to run masked. */
+  text: string;
+  firstProblem: CheckResult | undefined;
+}
+
+/** Runs the checker on `target` and returns the report, plain and normalized for recording. */
+export async function grade(
+  phaseNumber: number,
+  target: Target,
+  options: { dir?: string; hardCodedPort?: number; volatile?: boolean; startupTimeoutMs?: number } = {},
+): Promise<Graded> {
+  const phase = findPhase(String(phaseNumber))!;
+  const report = await runPhase({ phase, target, seed: SEED, root: ROOT, startupTimeoutMs: options.startupTimeoutMs });
+  let text = renderReport(report, plainStyle, phases.find((next) => next.number === phaseNumber + 1));
+  if (options.dir) text = text.replaceAll(options.dir, "<TMP>");
+  text = text.replaceAll(ROOT, "<ROOT>").replaceAll(String(report.port), "<PORT>");
+  if (options.hardCodedPort) text = text.replaceAll(String(options.hardCodedPort), "<HARD-CODED PORT>");
+  text = text
+    .replace(/(127\.0\.0\.1):\d+/g, "$1:<client port>")
+    .replace(/ {2}\d+(\.\d)? (ms|s)$/gm, "")
+    .replace(/\(\d+(\.\d)? (ms|s)\)$/gm, "(<duration>)");
+  if (options.volatile) {
+    // Under concurrency, timing decides counts and the order of log lines: keep the words only.
+    text = text.replace(/ {6}server output[^\n]*\n(?: {8}│[^\n]*\n)*/g, "      server output: <masked>\n").replace(/\d+/g, "N");
+  }
+  const firstProblem = report.results.find((result) => result.status === "fail" || result.status === "error");
+  return { report, text, firstProblem };
+}
+
+/** Writes the variant to a fresh temporary folder, grades it, and removes the folder. */
+export async function gradeBroken(brokenCase: BrokenCase): Promise<Graded> {
+  const source = readFileSync(path.join(ROOT, brokenCase.base), "utf8");
+  let patched = applyPatch(source, brokenCase.patch, brokenCase.base);
+  const hardCodedPort = patched.includes("{{FREE_PORT}}") ? await freePort() : undefined;
+  if (hardCodedPort) patched = patched.replaceAll("{{FREE_PORT}}", String(hardCodedPort));
+  const dir = mkdtempSync(path.join(tmpdir(), "http-lab-broken-"));
+  try {
+    const file = path.join(dir, path.basename(brokenCase.base));
+    writeFileSync(file, patched);
+    // Graded as the lab's own files are: as ES modules.
+    writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }\n');
+    const target: Target = file.endsWith(".py")
+      ? { kind: "cmd", command: `python3 ${file}` }
+      : { kind: "file", file, label: `broken/${brokenCase.name}.ts` };
+    return await grade(brokenCase.phase, target, { dir, hardCodedPort, volatile: brokenCase.volatile, startupTimeoutMs: brokenCase.startupTimeoutMs });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The verdict of each check a --cmd run can make (the function-calling ones are skipped there). */
+export function wireVerdicts(report: RunReport): string[] {
+  const moduleChecks = new Set(report.phase.checks.filter((check) => check.needsModule).map((check) => check.id));
+  return report.results.filter((result) => !moduleChecks.has(result.id)).map((result) => `${result.id}: ${result.status}`);
+}
