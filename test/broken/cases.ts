@@ -41,6 +41,16 @@ export const brokenCases: BrokenCase[] = [
     says: /listens on port \d+, but the checker started it with PORT=/,
   },
   {
+    name: "1-port-in-use",
+    phase: 1,
+    base: ts(1),
+    mistake: "hard-codes a port that another program already holds",
+    patch: [["const PORT = Number(process.env.PORT ?? 8000);", "const PORT = {{BUSY_PORT}};"]],
+    firstFailure: "start",
+    status: "error",
+    says: /could not listen: the port <HARD-CODED PORT> is already in use \(EADDRINUSE\)|could not listen: the port \d+ is already in use \(EADDRINUSE\)/,
+  },
+  {
     name: "1-crash-at-start",
     phase: 1,
     base: ts(1),

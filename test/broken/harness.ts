@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import net from "node:net";
 import path from "node:path";
 import { findPhase, phases } from "../../checker/manifest.ts";
 import { plainStyle, renderReport } from "../../checker/report.ts";
@@ -49,8 +50,13 @@ export async function grade(
     .replace(/ {2}\d+(\.\d)? (ms|s)$/gm, "")
     .replace(/\(\d+(\.\d)? (ms|s)\)$/gm, "(<duration>)");
   if (options.volatile) {
-    // Under concurrency, timing decides counts and the order of log lines: keep the words only.
-    text = text.replace(/ {6}server output[^\n]*\n(?: {8}│[^\n]*\n)*/g, "      server output: <masked>\n").replace(/\d+/g, "N");
+    // Under concurrency, timing decides counts and the order of log lines: keep the words only
+    // (and the lines that say which check passed or failed).
+    text = text
+      .replace(/ {6}server output[^\n]*\n(?: {8}│[^\n]*\n)*/g, "      server output: <masked>\n")
+      .split("\n")
+      .map((line) => (/^(Phase \d| {2}[✓✗!-] \d)/.test(line) ? line : line.replace(/\d+/g, "N")))
+      .join("\n");
   }
   const firstProblem = report.results.find((result) => result.status === "fail" || result.status === "error");
   return { report, text, firstProblem };
@@ -62,6 +68,9 @@ export async function gradeBroken(brokenCase: BrokenCase): Promise<Graded> {
   let patched = applyPatch(source, brokenCase.patch, brokenCase.base);
   const hardCodedPort = patched.includes("{{FREE_PORT}}") ? await freePort() : undefined;
   if (hardCodedPort) patched = patched.replaceAll("{{FREE_PORT}}", String(hardCodedPort));
+  // {{BUSY_PORT}}: a port that another program holds while the variant is graded.
+  const busy = patched.includes("{{BUSY_PORT}}") ? await holdPort() : undefined;
+  if (busy) patched = patched.replaceAll("{{BUSY_PORT}}", String(busy.port));
   const dir = mkdtempSync(path.join(tmpdir(), "http-lab-broken-"));
   try {
     const file = path.join(dir, path.basename(brokenCase.base));
@@ -71,10 +80,23 @@ export async function gradeBroken(brokenCase: BrokenCase): Promise<Graded> {
     const target: Target = file.endsWith(".py")
       ? { kind: "cmd", command: `python3 ${file}` }
       : { kind: "file", file, label: `broken/${brokenCase.name}.ts` };
-    return await grade(brokenCase.phase, target, { dir, hardCodedPort, volatile: brokenCase.volatile, startupTimeoutMs: brokenCase.startupTimeoutMs });
+    return await grade(brokenCase.phase, target, {
+      dir,
+      hardCodedPort: hardCodedPort ?? busy?.port,
+      volatile: brokenCase.volatile,
+      startupTimeoutMs: brokenCase.startupTimeoutMs,
+    });
   } finally {
+    busy?.server.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function holdPort(): Promise<{ port: number; server: net.Server }> {
+  return new Promise((resolve) => {
+    const server = net.createServer((socket) => socket.destroy());
+    server.listen(0, "127.0.0.1", () => resolve({ port: (server.address() as net.AddressInfo).port, server }));
+  });
 }
 
 /** The verdict of each check a --cmd run can make (the function-calling ones are skipped there). */

@@ -20,7 +20,7 @@ export function brokenSuite(phase: number): void {
         // Every failure carries a hint; failures of requests also carry the bytes.
         expect(first!.hint, result.text).toBeTruthy();
         // The whole report, as a student reads it, is recorded: a changed message is a reviewed diff.
-        await expect(result.text).toMatchFileSnapshot(`../reports/${brokenCase.name}.txt`);
+        await expect(result.text).toMatchFileSnapshot(`./reports/${brokenCase.name}.txt`);
         if (brokenCase.twin) {
           const twin = graded.get(brokenCase.twin);
           expect(twin, `run the TypeScript twin ${brokenCase.twin} first`).toBeDefined();

@@ -1,0 +1,25 @@
+/** Every untouched skeleton runs, and fails its phase at the first thing a student must do. */
+import path from "node:path";
+import { expect, test } from "vitest";
+import { phases, studentFile } from "../checker/manifest.ts";
+import { ROOT, grade } from "./broken/harness.ts";
+
+const firstFailure: Record<number, { id: string; status: "fail" | "error"; says: RegExp }> = {
+  1: { id: "start", status: "error", says: /exited \(code 0\) without ever listening/ },
+  2: { id: "parse.unit-paths", status: "fail", says: /parseRequest\(.*\) returned ""/ },
+  3: { id: "respond.unit-format", status: "fail", says: /generateResponse\(.*\) returned nothing: an empty Buffer/ },
+  4: { id: "counter.first-visit", status: "fail", says: /does not say "This page has been accessed N times\."/ },
+  5: { id: "threads.concurrent", status: "fail", says: /serves one client at a time/ },
+};
+
+for (const phase of phases) {
+  test(`the skeleton of phase ${phase.number} (${phase.slug}) fails first at ${firstFailure[phase.number]!.id}`, async () => {
+    const label = studentFile(phase);
+    const graded = await grade(phase.number, { kind: "file", file: path.join(ROOT, label), label }, { volatile: phase.number === 5 });
+    const expected = firstFailure[phase.number]!;
+    expect(graded.firstProblem?.id, graded.text).toBe(expected.id);
+    expect(graded.firstProblem?.status, graded.text).toBe(expected.status);
+    expect(graded.firstProblem?.finding?.message, graded.text).toMatch(expected.says);
+    await expect(graded.text).toMatchFileSnapshot(`./reports/skeleton-${phase.number}-${phase.slug}.txt`);
+  });
+}
