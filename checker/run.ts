@@ -80,6 +80,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
   module?.start();
 
   const memos = new Map<string, Promise<unknown>>();
+  const results: CheckResult[] = [];
   const ctx: CheckContext = {
     phase,
     target,
@@ -91,6 +92,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
     startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
     server,
     module,
+    passed: (id) => results.some((result) => result.id === id && result.status === "pass"),
     memo<T>(key: string, make: () => Promise<T>): Promise<T> {
       if (!memos.has(key)) memos.set(key, make());
       return memos.get(key) as Promise<T>;
@@ -98,7 +100,6 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
   };
 
   options.onStart?.({ port, slowMs });
-  const results: CheckResult[] = [];
   const record = (result: CheckResult): void => {
     results.push(result);
     options.onResult?.(result);

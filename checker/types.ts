@@ -73,6 +73,8 @@ export interface CheckContext {
   server: ServerProcess | null;
   /** Calls the student's exported functions, or null when there is no TypeScript file to import. */
   module: ModuleCaller | null;
+  /** Whether the check with this id has run and passed. */
+  passed(id: string): boolean;
   /** Runs `make` once per key and shares the result between checks (one exchange, several verdicts). */
   memo<T>(key: string, make: () => Promise<T>): Promise<T>;
 }

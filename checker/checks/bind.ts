@@ -49,14 +49,14 @@ export const bindCloses: Check = {
   title: "closes the connection after reading",
   hints: [
     "Nothing ends a TCP connection until one side closes it: call socket.end() when you are done with the client.",
-    "socket.end() sends a FIN: the client sees end-of-stream, and nc returns to the prompt.",
+    "socket.end() sends a FIN: the client reads end-of-stream, and a piped nc (printf ... | nc) exits.",
   ],
   async run(ctx) {
     const { result } = await firstGreeting(ctx);
     if (result.connectError) return { message: `The checker could not connect to your server (${result.connectError}).` };
     if (result.ending !== "open") return null;
     return {
-      message: "Your server never closed the connection: after 2 s it was still open. With nc, the prompt would never come back.",
+      message: "Your server never closed the connection: after 2 s it was still open. A client that reads until the end (curl, printf ... | nc) would wait forever.",
       sent: result.sent,
       received: result.received,
       receivedNote: endingNote(result),

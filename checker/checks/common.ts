@@ -51,9 +51,15 @@ function longPrintf(bytes: Buffer): string {
   const text = bytes.toString("latin1");
   const run = /(.)\1{99,}/s.exec(text);
   if (!run) return `printf ${printfArgument(bytes)}`;
-  const before = printfArgument(Buffer.from(text.slice(0, run.index), "latin1"));
-  const after = printfArgument(Buffer.from(text.slice(run.index + run[0].length), "latin1"));
-  return `printf ${before}; printf '${run[1]}%.0s' $(seq ${run[0].length}); printf ${after}`;
+  const before = text.slice(0, run.index);
+  const after = text.slice(run.index + run[0].length);
+  return [
+    before && `printf ${printfArgument(Buffer.from(before, "latin1"))}`,
+    `printf '${run[1]}%.0s' $(seq ${run[0].length})`,
+    after && `printf ${printfArgument(Buffer.from(after, "latin1"))}`,
+  ]
+    .filter(Boolean)
+    .join("; ");
 }
 
 export function endingNote(result: ExchangeResult): string {

@@ -129,7 +129,7 @@ export const counterRefresh: Check = {
     const before = (await counterState(ctx)).highest;
     const { pages } = await ctx.memo("counter.refreshes", () => refreshes(ctx));
     let previous = before;
-    const seen: number[] = previous === null ? [] : [previous];
+    const seen: number[] = [];
     for (const page of pages) {
       const why = whyNoResponse(ctx, page.asked);
       if (why) return why;
@@ -141,7 +141,8 @@ export const counterRefresh: Check = {
         const step = page.count - previous;
         return {
           message:
-            `Refreshing the page (GET /, then GET /favicon.ico) showed the counts ${seen.join(", ")}: ` +
+            (before === null ? "" : `The count was ${before}. `) +
+            `Refreshing the page (GET /, then GET /favicon.ico) then showed ${seen.join(", ")}: ` +
             (step === 2
               ? "each refresh adds 2. The favicon request is counted too."
               : step === 0

@@ -13,6 +13,12 @@ async function reactsTo(ctx: CheckContext, path: string, segments: Segment[], wh
   if (ctx.phase.number === 2 && !ctx.server) {
     return { status: "skip", message: "the checker cannot see what a server you started yourself prints (--port)" };
   }
+  // A request of an unusual shape only tells something once an ordinary one works.
+  const basics = ctx.phase.number === 2 ? ["parse.logs-path"] : ["respond.answers", "counter.first-visit"];
+  if (!basics.some((id) => ctx.passed(id))) {
+    const numbers = ctx.phase.checks.map((check, i) => (basics.includes(check.id) ? `${ctx.phase.number}.${i + 1}` : null)).filter(Boolean);
+    return { status: "skip", message: `not run: needs ${numbers.join(" or ")} to pass first` };
+  }
   const finding = ctx.phase.number === 2 ? judgeLogged(ctx, await sendAndWatchLog(ctx, segments), path) : whyNoResponse(ctx, await ask(ctx, segments));
   return finding && { ...finding, message: `${what} ${finding.message}` };
 }

@@ -346,10 +346,20 @@ export const clientKeepAlive: Check = {
         try {
           await httpGet(agent, ctx, path);
         } catch (error) {
+          const text = describeError(error);
+          // Node's parser names framing problems HPE_...; a reused, closed connection shows up as a reset.
+          const parseError = /HPE_[A-Z_]+/.exec(text)?.[0];
           return {
             message:
-              `Node's http client, with a keep-alive agent, got ${i - 1} of 5 pages; request ${i} failed: ${describeError(error)}.` +
-              (i > 1 ? " It sent that request on the connection the previous response left open, but your server had closed it." : ""),
+              `Node's http client, with a keep-alive agent, got ${i - 1} of 5 pages; request ${i} failed: ${text}.` +
+              (parseError
+                ? " Its HTTP parser rejected the response."
+                : i > 1
+                  ? " It sent that request on the connection the previous response left open, but your server had closed it."
+                  : ""),
+            hint: parseError
+              ? `${parseError} is a framing problem in the response: the checks of the status line, \\r\\n line ends and Content-Length above name it.`
+              : undefined,
             expected: "five answers: Connection: close on each, or an open connection that answers each request",
             tryIt: `node -e "const http=require('http');const a=new http.Agent({keepAlive:true,maxSockets:1});const g=()=>new Promise((ok,no)=>http.get('http://127.0.0.1:${ctx.tryPort}/',{agent:a},r=>{r.resume();r.on('end',ok)}).on('error',no));g().then(g).then(()=>console.log('ok'),console.error).finally(()=>a.destroy())"`,
           };

@@ -21,7 +21,7 @@ export const surviveSilent: Check = {
     await opened.waitForEnd(1000);
     opened.close();
     const finding = await stillServes(ctx, "a client connected and left without sending anything");
-    return finding && { ...finding, tryIt: `nc -z 127.0.0.1 ${ctx.tryPort}   (connects, then leaves at once)` };
+    return finding && { ...finding, tryIt: finding.tryIt ?? `nc -z 127.0.0.1 ${ctx.tryPort}   (connects, then leaves without a word; then look at your server's output)` };
   },
 };
 
@@ -43,7 +43,8 @@ export const surviveReset: Check = {
     opened.reset();
     const what = half ? "a client sent half a request and then reset the connection (TCP RST)" : "a client connected and then reset the connection (TCP RST)";
     const finding = await stillServes(ctx, what);
-    return finding && { ...finding, ...(half ? { sent: `${half.replace(/\r\n/g, "\\r\\n")}   (then a TCP reset)` } : {}) };
+    // A crash has no evidence of its own: show what the resetting client did.
+    return finding && (finding.sent !== undefined ? finding : { ...finding, sent: half || undefined, receivedNote: "nothing: the checker reset the connection (TCP RST)" });
   },
 };
 

@@ -54,7 +54,7 @@ export const threadsConcurrent: Check = {
   title: `serves ${CLIENTS} clients at the same time`,
   stopOnFail: true,
   hints: [
-    "While blockFor runs, the event loop can do nothing else: no other client is even accepted. Replace the blocking wait with one that lets the loop go on: await setTimeout(ms).",
+    "While blockFor runs, the event loop can do nothing else: the other clients' connections wait in the kernel's queue until it ends. Replace the blocking wait with one that lets the loop go on: await setTimeout(ms).",
     "Make the request handler async and await the wait; the count and the response come after it. Work that must block goes to a worker thread (node:worker_threads).",
   ],
   async run(ctx) {

@@ -1,7 +1,7 @@
 // Phase 1: bind. Open a TCP port, accept connections and print what the client sends.
 // No HTTP yet: to the server it is just bytes arriving on a socket.
 //
-// Run it:   node --import tsx phases/1-bind/server.ts
+// Run it:   npx tsx phases/1-bind/server.ts
 // Try it:   nc 127.0.0.1 8000   then type Hello and press Enter.
 import net from "node:net";
 import { pathToFileURL } from "node:url";
@@ -32,7 +32,7 @@ export function startServer(): net.Server {
       //         `chunk` is a Buffer (raw bytes): chunk.toString("utf8") turns it into text.
 
       // TODO 4: Close the connection. socket.end() closes our side; the client sees it
-      //         as the end of the data (nc exits).
+      //         as the end of the data (a piped nc, `printf ... | nc`, exits).
     });
 
     // "end": the client closed its side. If it never sent anything, say so and close ours.
@@ -51,7 +51,7 @@ export function startServer(): net.Server {
   return server;
 }
 
-// Start the server only when this file is run directly (node --import tsx server.ts).
+// Start the server only when this file is run directly (npx tsx server.ts).
 // The checker imports this file to test its functions, and then no server must start.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   startServer();

@@ -8,7 +8,7 @@
 //   User-Agent: Mozilla/5.0 ...
 //   (empty line)
 //
-// Run it:   node --import tsx phases/2-parse/server.ts
+// Run it:   npx tsx phases/2-parse/server.ts
 // Try it:   open http://127.0.0.1:8000/hello in a browser, or
 //           nc 127.0.0.1 8000   then type  GET /hello HTTP/1.1  and press Enter twice.
 import net from "node:net";
@@ -82,7 +82,7 @@ export function startServer(): net.Server {
   return server;
 }
 
-// Start the server only when this file is run directly (node --import tsx server.ts).
+// Start the server only when this file is run directly (npx tsx server.ts).
 // The checker imports this file to test its functions, and then no server must start.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   startServer();

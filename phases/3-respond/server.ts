@@ -11,7 +11,7 @@
 //   (empty line)
 //   <h1>Hello, wörld!</h1>
 //
-// Run it:   node --import tsx phases/3-respond/server.ts
+// Run it:   npx tsx phases/3-respond/server.ts
 // Try it:   curl -v http://127.0.0.1:8000/   (or open that address in a browser)
 import net from "node:net";
 import { pathToFileURL } from "node:url";
@@ -137,7 +137,7 @@ export function startServer(): net.Server {
   return server;
 }
 
-// Start the server only when this file is run directly (node --import tsx server.ts).
+// Start the server only when this file is run directly (npx tsx server.ts).
 // The checker imports this file to test its functions, and then no server must start.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   startServer();

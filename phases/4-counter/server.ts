@@ -2,7 +2,7 @@
 // times the page "/" was visited. Only "/" counts: a browser also asks for
 // /favicon.ico on its own, and that is not a visit.
 //
-// Run it:   node --import tsx phases/4-counter/server.ts
+// Run it:   npx tsx phases/4-counter/server.ts
 // Try it:   open http://127.0.0.1:8000/ in a browser and reload a few times. The count must
 //           go up by one per reload, though the browser also asks for /favicon.ico.
 import net from "node:net";
@@ -145,7 +145,7 @@ export function startServer(): net.Server {
   return server;
 }
 
-// Start the server only when this file is run directly (node --import tsx server.ts).
+// Start the server only when this file is run directly (npx tsx server.ts).
 // The checker imports this file to test its functions, and then no server must start.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   startServer();

@@ -5,7 +5,7 @@
 // thread, so while one client is served every other client waits: this server works,
 // but one client at a time.
 //
-// Run it:   node --import tsx phases/5-threads/server.ts
+// Run it:   npx tsx phases/5-threads/server.ts
 // Try it:   open http://127.0.0.1:8000/ in two browser tabs at once, or run two of
 //           curl http://127.0.0.1:8000/ together: the second one waits for the first.
 import net from "node:net";
@@ -169,7 +169,7 @@ export function startServer(): net.Server {
   return server;
 }
 
-// Start the server only when this file is run directly (node --import tsx server.ts).
+// Start the server only when this file is run directly (npx tsx server.ts).
 // The checker imports this file to test its functions, and then no server must start.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   startServer();

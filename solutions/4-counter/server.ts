@@ -137,7 +137,7 @@ export function startServer(): net.Server {
   return server;
 }
 
-// Start the server only when this file is run directly (node --import tsx server.ts).
+// Start the server only when this file is run directly (npx tsx server.ts).
 // The checker imports this file to test its functions, and then no server must start.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   startServer();
