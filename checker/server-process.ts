@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
+import { News } from "./news.ts";
 
 const MAX_LINES = 300;
 const MAX_LINE_LENGTH = 400;
@@ -42,7 +43,7 @@ export class ServerProcess {
   /** Number of lines ever printed, so a check can ask for "what came after this point". */
   private lineCount = 0;
   private partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
-  private waiters = new Set<() => void>();
+  private readonly news = new News();
   exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   readonly exited: Promise<void>;
 
@@ -62,7 +63,7 @@ export class ServerProcess {
         this.take("stderr", Buffer.from(`could not start: ${error.message}\n`));
         this.exit ??= { code: null, signal: null };
         running.delete(this);
-        this.wake();
+        this.news.tell();
         resolve();
       });
       this.child.once("exit", (code, signal) => {
@@ -71,7 +72,7 @@ export class ServerProcess {
         // Let the last output arrive before anyone reads the tail.
         setTimeout(() => {
           this.flushPartial();
-          this.wake();
+          this.news.tell();
           resolve();
         }, 50);
       });
@@ -126,7 +127,7 @@ export class ServerProcess {
       if (this.outputSince(mark).some(match)) return true;
       const left = deadline - performance.now();
       if (left <= 0 || !this.alive) return this.outputSince(mark).some(match);
-      await this.nextEvent(Math.min(left, 100));
+      await this.news.next(Math.min(left, 100));
     }
   }
 
@@ -148,7 +149,7 @@ export class ServerProcess {
         if (ports.length > 0) return { state: "wrong-port", ports };
       }
       if (performance.now() > deadline) return { state: "timeout" };
-      await this.nextEvent(40);
+      await this.news.next(40);
     }
   }
 
@@ -189,7 +190,7 @@ export class ServerProcess {
       this.push(this.partial[stream]);
       this.partial[stream] = "";
     }
-    this.wake();
+    this.news.tell();
   }
 
   private flushPartial(): void {
@@ -206,22 +207,6 @@ export class ServerProcess {
     this.lines.push(clean.length > MAX_LINE_LENGTH ? clean.slice(0, MAX_LINE_LENGTH) + " …" : clean);
     this.lineCount += 1;
     if (this.lines.length > MAX_LINES) this.lines.splice(0, this.lines.length - MAX_LINES);
-  }
-
-  private nextEvent(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, timeoutMs);
-      this.waiters.add(wake);
-    });
-  }
-
-  private wake(): void {
-    for (const wake of [...this.waiters]) wake();
   }
 }
 
@@ -279,14 +264,15 @@ async function findListener(port: number): Promise<string | null> {
   return null;
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
+/** Whether a TCP connection to host:port succeeds within `timeoutMs` (it is closed at once). */
+export function canConnect(host: string, port: number, timeoutMs = 300): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(300, () => done(false));
+    socket.setTimeout(timeoutMs, () => done(false));
     socket.once("connect", () => done(true));
     socket.once("error", () => done(false));
   });

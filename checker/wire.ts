@@ -4,6 +4,7 @@
  * (FIN), the server reset it (RST), or we gave up waiting. Every wait here has a bound.
  */
 import net from "node:net";
+import { News } from "./news.ts";
 
 export type Ending = "server-closed" | "server-reset" | "client-closed";
 
@@ -20,12 +21,12 @@ export class WireConnection {
   endedAtMs: number | null = null;
   /** Bytes we managed to hand to the kernel. */
   sentBytes = 0;
-  private waiters = new Set<() => void>();
+  private readonly news = new News();
 
   private constructor(private readonly socket: net.Socket) {
     socket.on("data", (bytes: Buffer) => {
       this.chunks.push({ atMs: this.elapsed(), bytes });
-      this.wake();
+      this.news.tell();
     });
     socket.on("end", () => this.finish("server-closed"));
     socket.on("error", (error: NodeJS.ErrnoException) => {
@@ -104,7 +105,7 @@ export class WireConnection {
       if (!this.open) return false;
       const left = deadline - performance.now();
       if (left <= 0) return false;
-      await this.nextEvent(left);
+      await this.news.next(left);
     }
     return true;
   }
@@ -115,25 +116,9 @@ export class WireConnection {
     while (this.open) {
       const left = deadline - performance.now();
       if (left <= 0) return false;
-      await this.nextEvent(left);
+      await this.news.next(left);
     }
     return true;
-  }
-
-  private nextEvent(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, timeoutMs);
-      this.waiters.add(wake);
-    });
-  }
-
-  private wake(): void {
-    for (const wake of [...this.waiters]) wake();
   }
 
   private finish(ending: Ending): void {
@@ -143,7 +128,7 @@ export class WireConnection {
     }
     // After the server's FIN our side stays open: a check may still write, or reset, on purpose.
     if (ending === "server-reset" && !this.socket.destroyed) this.socket.destroy();
-    this.wake();
+    this.news.tell();
   }
 }
 

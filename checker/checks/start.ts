@@ -1,6 +1,6 @@
 /** The first check of every phase: the server starts and listens on the port it is given. */
 import { readFileSync } from "node:fs";
-import net from "node:net";
+import { canConnect } from "../server-process.ts";
 import type { Check, CheckContext, Finding } from "../types.ts";
 
 export const start: Check = {
@@ -106,16 +106,7 @@ function sourceExcerpt(file: string, line: number, column: number): string {
 /** With --port the student started the server; all we can do is knock. */
 async function checkExternalServer(ctx: CheckContext): Promise<Finding | null> {
   for (const host of ["127.0.0.1", "::1"]) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host, port: ctx.port });
-      const done = (result: boolean): void => {
-        socket.destroy();
-        resolve(result);
-      };
-      socket.setTimeout(1000, () => done(false));
-      socket.once("connect", () => done(true));
-      socket.once("error", () => done(false));
-    });
+    const ok = await canConnect(host, ctx.port, 1000);
     if (ok) {
       ctx.host = host;
       return null;

@@ -6,7 +6,7 @@ import net from "node:net";
 import path from "node:path";
 import { findPhase, phases } from "../../checker/manifest.ts";
 import { plainStyle, renderReport } from "../../checker/report.ts";
-import { freePort, runPhase } from "../../checker/run.ts";
+import { runPhase } from "../../checker/run.ts";
 import type { CheckResult, RunReport, Target } from "../../checker/types.ts";
 import type { BrokenCase } from "./cases.ts";
 
@@ -43,8 +43,9 @@ export async function grade(
   const report = await runPhase({ phase, target, seed: SEED, root: ROOT, startupTimeoutMs: options.startupTimeoutMs });
   let text = renderReport(report, plainStyle, phases.find((next) => next.number === phaseNumber + 1));
   if (options.dir) text = text.replaceAll(options.dir, "<TMP>");
-  text = text.replaceAll(ROOT, "<ROOT>").replaceAll(String(report.port), "<PORT>");
-  if (options.hardCodedPort) text = text.replaceAll(String(options.hardCodedPort), "<HARD-CODED PORT>");
+  const number = (n: number): RegExp => new RegExp(`\\b${n}\\b`, "g");
+  text = text.replaceAll(ROOT, "<ROOT>").replace(number(report.port), "<PORT>");
+  if (options.hardCodedPort) text = text.replace(number(options.hardCodedPort), "<HARD-CODED PORT>");
   text = text
     .replace(/(127\.0\.0\.1):\d+/g, "$1:<client port>")
     .replace(/ {2}\d+(\.\d)? (ms|s)$/gm, "")
@@ -66,7 +67,7 @@ export async function grade(
 export async function gradeBroken(brokenCase: BrokenCase): Promise<Graded> {
   const source = readFileSync(path.join(ROOT, brokenCase.base), "utf8");
   let patched = applyPatch(source, brokenCase.patch, brokenCase.base);
-  const hardCodedPort = patched.includes("{{FREE_PORT}}") ? await freePort() : undefined;
+  const hardCodedPort = patched.includes("{{FREE_PORT}}") ? await portOutsideEphemeralRange() : undefined;
   if (hardCodedPort) patched = patched.replaceAll("{{FREE_PORT}}", String(hardCodedPort));
   // {{BUSY_PORT}}: a port that another program holds while the variant is graded.
   const busy = patched.includes("{{BUSY_PORT}}") ? await holdPort() : undefined;
@@ -89,6 +90,22 @@ export async function gradeBroken(brokenCase: BrokenCase): Promise<Graded> {
   } finally {
     busy?.server.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A free port the checker can never pick for itself: the checker asks the kernel for one (port 0),
+ * which comes from the ephemeral range (32768 and up on Linux), so "hard-coded" ports come from below it.
+ */
+async function portOutsideEphemeralRange(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
   }
 }
 
