@@ -9,6 +9,10 @@ import type { CheckContext, Finding } from "../types.ts";
 
 export type LineEnd = "\r\n" | "\n";
 
+/** Why answering early is worse than it looks: the bytes still coming turn a close into a reset. */
+export const UNREAD_BYTES_NOTE =
+  " Had the rest already arrived, closing with request bytes unread would make the kernel reset the connection (TCP RST), and the client could lose even the answer.";
+
 /** A GET request head as a browser sends it (or as nc sends it, with bare "\n"). */
 export function getRequest(path: string, options: { lineEnd?: LineEnd; extraHeaders?: string[] } = {}): string {
   const end = options.lineEnd ?? "\r\n";
@@ -158,7 +162,8 @@ export function whyNoResponse(ctx: CheckContext, asked: Asked): Finding | null {
     return {
       message:
         `Your server reacted after ${result.sentWhenReacted} of the ${total} bytes of the request: ` +
-        `it ${result.received.length > 0 ? "answered" : "closed the connection"} before the whole request had arrived.`,
+        `it ${result.received.length > 0 ? "answered" : "closed the connection"} before the whole request had arrived.` +
+        UNREAD_BYTES_NOTE,
       expected: "nothing back until the empty line that ends the head (\\r\\n\\r\\n) has arrived",
       hint:
         "TCP is a stream: one 'data' event can hold part of a request. Add each chunk to a buffer and only " +

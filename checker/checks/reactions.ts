@@ -4,7 +4,7 @@
  */
 import { exchange, type ExchangeResult, type Segment } from "../wire.ts";
 import type { CheckContext, Finding } from "../types.ts";
-import { ask, endingNote, evidence, getRequest, randomPath, tryItLine, whyNoResponse } from "./common.ts";
+import { UNREAD_BYTES_NOTE, ask, endingNote, evidence, getRequest, randomPath, tryItLine, whyNoResponse } from "./common.ts";
 
 export interface Logged {
   result: ExchangeResult;
@@ -65,7 +65,8 @@ export function judgeLogged(ctx: CheckContext, logged: Logged, path: string): Fi
       message:
         `Your server closed the connection after ${logged.result.sentWhenReacted} of the ${logged.result.sent.length} bytes of the request` +
         (logged.paths.length ? `, and printed "path: ${logged.paths[0]}"` : "") +
-        ": it handled the request before all of it had arrived.",
+        ": it handled the request before all of it had arrived." +
+        UNREAD_BYTES_NOTE,
       expected: `"path: ${path}", printed once the empty line that ends the head has arrived`,
       hint:
         "TCP is a stream: one 'data' event can hold part of a request. Add each chunk to a buffer and only " +
