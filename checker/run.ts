@@ -29,6 +29,8 @@ export interface RunOptions {
   startupTimeoutMs?: number;
   /** The port in "try it" lines (the student's own server): 8000 unless --port says otherwise. */
   tryPort?: number;
+  /** Also run the checks that drive a real browser (--browser). */
+  browser?: boolean;
   /** Called once the port is chosen, before the first check. */
   onStart?: (info: { port: number; slowMs: number }) => void;
   onResult?: (result: CheckResult) => void;
@@ -92,6 +94,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
     tryPort: options.tryPort ?? (target.kind === "port" ? target.port : 8000),
     slowMs,
     startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
+    browser: options.browser ?? false,
     server,
     module,
     passed: (id) => results.some((result) => result.id === id && result.status === "pass"),
@@ -170,6 +173,7 @@ function whySkip(check: Check, ctx: CheckContext, results: CheckResult[]): strin
   if (check.needsModule && !ctx.module) {
     return "not run: it calls the functions of your TypeScript file, which the checker can only do when it grades a phase file (not with --cmd or --port)";
   }
+  if (check.needsBrowser && !ctx.browser) return "not run: it drives a real browser; add --browser to run it";
   if (check.needsOutput && !ctx.server) return "not run: the checker cannot see what a server you started yourself prints (--port)";
   const unmet = (check.requires ?? []).map((id) => results.find((result) => result.id === id)).filter((result) => result && result.status !== "pass");
   if (unmet.length > 0) return `not run: needs ${unmet.map((result) => result!.number).join(" and ")} to pass first`;

@@ -36,6 +36,8 @@ export interface Check {
   needsModule?: boolean;
   /** Reads the server's printed output: not possible with --port. */
   needsOutput?: boolean;
+  /** Drives a real browser: runs only with --browser. */
+  needsBrowser?: boolean;
   /** Ids of checks that must pass first; otherwise this one is skipped. */
   requires?: string[];
   /** Later checks mean nothing if this one fails. */
@@ -73,6 +75,8 @@ export interface CheckContext {
   server: ServerProcess | null;
   /** Calls the student's exported functions, or null when there is no TypeScript file to import. */
   module: ModuleCaller | null;
+  /** Whether this run drives a real browser too (--browser). */
+  browser: boolean;
   /** Whether the check with this id has run and passed. */
   passed(id: string): boolean;
   /** Runs `make` once per key and shares the result between checks (one exchange, several verdicts). */
