@@ -13,11 +13,12 @@ export interface Style {
   width: number;
 }
 
-/** Colour unless NO_COLOR is set (any value) or the output is not a terminal; FORCE_COLOR wins. */
+/** Colour unless NO_COLOR is set or the output is not a terminal; FORCE_COLOR (1 or 0) decides over both. */
 export function defaultStyle(stream: NodeJS.WriteStream = process.stdout): Style {
   const force = process.env.FORCE_COLOR;
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "";
-  const level = force !== undefined && force !== "0" && force !== "false" ? 1 : noColor || !stream.isTTY ? 0 : 1;
+  const forced = force === undefined || force === "" ? undefined : force !== "0" && force !== "false";
+  const level = forced !== undefined ? (forced ? 1 : 0) : noColor || !stream.isTTY ? 0 : 1;
   return { chalk: new Chalk({ level }), width: Math.min(Math.max(stream.columns ?? 100, 60), 110) };
 }
 
