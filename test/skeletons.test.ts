@@ -1,4 +1,5 @@
 /** Every untouched skeleton runs, and fails its phase at the first thing a student must do. */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
 import { phases, studentFile } from "../checker/manifest.ts";
@@ -23,3 +24,10 @@ for (const phase of phases) {
     await expect(graded.text).toMatchFileSnapshot(`./reports/skeleton-${phase.number}-${phase.slug}.txt`);
   });
 }
+
+test("each phase ships a pristine copy of its skeleton (what `npm run lab -- reset` puts back)", () => {
+  for (const phase of phases) {
+    const shipped = readFileSync(path.join(ROOT, studentFile(phase)));
+    expect(shipped.equals(readFileSync(path.join(ROOT, phase.skeleton))), `${studentFile(phase)} differs from ${phase.skeleton}`).toBe(true);
+  }
+});

@@ -28,6 +28,7 @@ export const bindPrints: Check = {
   hints: [
     "The socket's 'data' event gives you a Buffer with the bytes that arrived: print it with console.log(data.toString()).",
     "Register the handler inside the connection callback: socket.on('data', (data) => { ... }).",
+    "socket.on(\"data\", (chunk) => console.log(`--- Received ---\\n${chunk.toString(\"utf8\")}\\n----------------`));",
   ],
   async run(ctx) {
     const { word, result, printed } = await firstGreeting(ctx);
@@ -50,6 +51,7 @@ export const bindCloses: Check = {
   hints: [
     "Nothing ends a TCP connection until one side closes it: call socket.end() when you are done with the client.",
     "socket.end() sends a FIN: the client reads end-of-stream, and a piped nc (printf ... | nc) exits.",
+    "In the 'data' handler, right after printing the chunk: socket.end();",
   ],
   async run(ctx) {
     const { result } = await firstGreeting(ctx);
@@ -72,6 +74,7 @@ export const bindSeveral: Check = {
   hints: [
     "net.createServer calls your handler once for every connection, for as long as the server listens. Don't close the server, only each client's socket.",
     "Look for server.close() or a handler registered with once(): either stops the server after the first client.",
+    "Keep one net.createServer((socket) => { ... }) and one server.listen(...); inside the callback close only `socket`.",
   ],
   async run(ctx) {
     for (let round = 2; round <= 4; round++) {

@@ -84,6 +84,7 @@ export const parseUnitGarbage: Check = {
   hints: [
     "Anyone can connect and send anything. Before you take parts[1], check that the line really has the shape METHOD path HTTP/version.",
     'Return "" unless the first line has exactly three parts and the third starts with "HTTP/".',
+    'if (parts.length !== 3 || !parts[2].startsWith("HTTP/")) return ""; and never index into an array you have not checked the length of.',
   ],
   async run(ctx) {
     const cases = ["", "\r\n", "Hello", "Hello\n\n", `hello there ${ctx.rng.word(4)}\r\n\r\n`, "GET\r\n\r\n"];
@@ -102,6 +103,7 @@ export const parseLogsPath: Check = {
   hints: [
     "Collect the chunks of a connection in a buffer. Once it contains the empty line (\\r\\n\\r\\n), call parseRequest on it and print `path: ${path}`.",
     "Buffer.concat([buffer, chunk]) appends; buffer.includes(\"\\r\\n\\r\\n\") tells whether the head is complete.",
+    "let received = Buffer.alloc(0); socket.on(\"data\", (chunk) => { received = Buffer.concat([received, chunk]); const end = received.indexOf(\"\\r\\n\\r\\n\"); if (end !== -1) { console.log(`path: ${parseRequest(received.subarray(0, end).toString())}`); socket.end(); } });",
   ],
   async run(ctx) {
     for (let i = 0; i < 2; i++) {

@@ -30,7 +30,11 @@ const bufferHint =
 export const requestPieces: Check = {
   id: "request.pieces",
   title: "waits for the whole request when it arrives in pieces",
-  hints: [bufferHint, "Print each chunk as it arrives (console.log(JSON.stringify(chunk.toString()))) and run the 'try it' line to watch them come."],
+  hints: [
+    bufferHint,
+    "Print each chunk as it arrives (console.log(JSON.stringify(chunk.toString()))) and run the 'try it' line to watch them come.",
+    "Keep `received` outside the 'data' handler (one per connection), append each chunk, and act only when received.includes(\"\\r\\n\\r\\n\") || received.includes(\"\\n\\n\").",
+  ],
   async run(ctx) {
     const path = `/${ctx.rng.word(5)}/${ctx.rng.word(7)}`;
     const request = getRequest(path);
@@ -46,6 +50,7 @@ export const requestBareLf: Check = {
   hints: [
     "nc sends what you type with a bare \\n at each line end (nc -C would send \\r\\n). HTTP allows a server to accept a bare \\n too, and this lab expects it.",
     "The head ends at \\r\\n\\r\\n or at \\n\\n, whichever comes first: look for both.",
+    "const match = /\\r\\n\\r\\n|\\n\\n/.exec(received.toString()); if (match) { const head = received.toString().slice(0, match.index); ... }",
   ],
   async run(ctx) {
     const path = randomPath(ctx);
@@ -59,6 +64,7 @@ export const requestBigHead: Check = {
   hints: [
     "Big requests (long cookies, many headers) take several reads. A server that answers after the first read and closes leaves bytes unread, and the kernel then resets the connection: the client may never see the answer.",
     bufferHint,
+    "Don't read a fixed amount (one read, or the first 4 KiB): keep appending chunks until the empty line has arrived, up to a generous limit such as 64 KiB.",
   ],
   async run(ctx) {
     const path = randomPath(ctx);

@@ -9,6 +9,7 @@ export const start: Check = {
   hints: [
     "Call server.listen(PORT, HOST, callback) with PORT read from the environment: Number(process.env.PORT ?? 8000).",
     "Run the file yourself (npx tsx <your file>) and read what it prints.",
+    "const PORT = Number(process.env.PORT ?? 8000); const HOST = \"127.0.0.1\"; ... server.listen(PORT, HOST, () => console.log(`Listening on http://${HOST}:${PORT}`));",
   ],
   stopOnFail: true,
   async run(ctx) {

@@ -12,6 +12,7 @@ export const surviveSilent: Check = {
   hints: [
     "A connection can end before any data arrives: then the 'end' event comes with nothing read. Handle it by closing quietly.",
     "Don't assume the first 'data' event will come. Code in the 'end' or 'close' handler must work with an empty buffer.",
+    "socket.on(\"end\", () => { if (received.length === 0) console.log(\"Client left without a word\"); socket.end(); });",
   ],
   async run(ctx) {
     const opened = await WireConnection.open(ctx.host, ctx.port);
@@ -31,6 +32,7 @@ export const surviveReset: Check = {
   hints: [
     "When a client vanishes (a closed tab, a lost network) the socket emits an 'error' event (ECONNRESET). An 'error' event nobody listens to crashes Node.",
     "Add socket.on('error', (err) => console.log('client error:', err.message)) for every connection.",
+    "Put it first thing in the connection callback, before any other socket.on(...): net.createServer((socket) => { socket.on(\"error\", (err) => console.log(err.message)); ... }).",
   ],
   async run(ctx) {
     const opened = await WireConnection.open(ctx.host, ctx.port);
@@ -54,6 +56,7 @@ export const surviveHello: Check = {
   hints: [
     "Anyone can connect and type anything. parseRequest returns \"\" for garbage: handle that case instead of crashing.",
     "For garbage, close the connection, or (from phase 3 on) answer 400 Bad Request.",
+    "const path = parseRequest(head); if (path === \"\") { socket.end(generateResponse(\"<h1>400 Bad Request</h1>\", \"400 Bad Request\")); return; }",
   ],
   async run(ctx) {
     const segments = [{ data: "Hello\n" }, { data: "\n", pauseMs: 50 }];

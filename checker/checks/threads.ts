@@ -34,6 +34,7 @@ export const threadsSlow: Check = {
   hints: [
     "The wait stands for real slow work, so it must stay: make it stop blocking other clients instead of deleting it.",
     "await setTimeout(SLOW_MS) from node:timers/promises waits without blocking; or run the blocking work in a worker thread.",
+    "Replace blockFor(SLOW_MS) with await setTimeout(SLOW_MS), in a handler declared async.",
   ],
   async run(ctx) {
     const { asked } = await ctx.memo("threads.together", () => together(ctx));
@@ -56,6 +57,7 @@ export const threadsConcurrent: Check = {
   hints: [
     "While blockFor runs, the event loop can do nothing else: the other clients' connections wait in the kernel's queue until it ends. Replace the blocking wait with one that lets the loop go on: await setTimeout(ms).",
     "Make the request handler async and await the wait; the count and the response come after it. Work that must block goes to a worker thread (node:worker_threads).",
+    "import { setTimeout } from \"node:timers/promises\"; async function handle(...) { const page = route(path); await setTimeout(SLOW_MS); socket.end(page); }",
   ],
   async run(ctx) {
     const { asked, doneAtMs } = await ctx.memo("threads.together", () => together(ctx));
@@ -85,6 +87,7 @@ export const threadsBurst: Check = {
   hints: [
     "Read and update the counter with no await in between: visits += 1 and keep that value for this response, before the slow part.",
     "If you count in a worker thread, each worker has its own copy of every variable: keep the counter in the main thread.",
+    "const { status, body } = route(path);  // counts and builds the page now\nawait setTimeout(SLOW_MS);           // then wait\nsocket.end(generateResponse(body, status));",
   ],
   async run(ctx) {
     const first = await countedView(ctx);

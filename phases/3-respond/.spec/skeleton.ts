@@ -1,0 +1,144 @@
+// Phase 3: respond. Answer every request with a real HTTP response, so that a browser
+// shows the page instead of waiting forever.
+//
+// A response has the same shape as a request: a status line, header lines, an empty
+// line, then the body. Every line ends in "\r\n":
+//
+//   HTTP/1.1 200 OK
+//   Content-Type: text/html; charset=utf-8
+//   Content-Length: 23
+//   Connection: close
+//   (empty line)
+//   <h1>Hello, wörld!</h1>
+//
+// Run it:   npx tsx phases/3-respond/server.ts
+// Try it:   curl -v http://127.0.0.1:8000/   (or open that address in a browser)
+import net from "node:net";
+import { pathToFileURL } from "node:url";
+
+// The port comes from the PORT environment variable, so the checker can pick a free one.
+const PORT = Number(process.env.PORT ?? 8000);
+// "localhost" can mean the IPv6 address ::1 on some machines, so we say which one.
+const HOST = "127.0.0.1";
+
+// A client could send header lines forever; past this size we give up on it.
+const MAX_HEAD_BYTES = 64 * 1024;
+
+// The blank line that ends the head. HTTP says lines end in "\r\n", but nc (without -C)
+// sends a bare "\n", so we accept "\r\n\r\n" or "\n\n", whichever comes first.
+const BLANK_LINE = /\r\n\r\n|\n\n/;
+
+// The page we send for every path. The "ö" is there on purpose: it is one character
+// but two bytes in UTF-8, so a Content-Length counted in characters would be wrong.
+const PAGE = "<h1>Hello, wörld!</h1>";
+
+/**
+ * Returns the path from the request line, e.g. "/favicon.ico" from
+ * "GET /favicon.ico HTTP/1.1", or "" if the text does not start with a request line.
+ */
+export function parseRequest(raw: string): string {
+  if (!raw) {
+    return "";
+  }
+  // The request line is the first line; it may end in "\r\n", "\n" or not at all.
+  const firstLine = raw.split(/\r?\n/)[0];
+  // METHOD SP PATH SP HTTP/VERSION: exactly three parts, separated by single spaces.
+  const parts = firstLine.split(" ");
+  if (parts.length !== 3) {
+    return "";
+  }
+  const [method, path, version] = parts;
+  if (method === "" || path === "" || !version.startsWith("HTTP/")) {
+    return "";
+  }
+  return path;
+}
+
+/** Builds a complete HTTP response (status line, headers, blank line, body) as bytes. */
+export function generateResponse(content: string, status = "200 OK"): Buffer {
+  // TODO 1: Build the response as text, then turn it into bytes. In this order:
+  //           the status line   HTTP/1.1 <status>
+  //           three headers     Content-Type: text/html; charset=utf-8
+  //                             Content-Length: <size of the body in bytes>
+  //                             Connection: close
+  //           an empty line, then the body (content).
+  //         Every line ends in "\r\n". Count the body in bytes, not characters:
+  //         Buffer.byteLength(text) does (PAGE is 22 characters but 23 bytes).
+  //         Buffer.from(text, "utf8") turns the text into bytes.
+  return Buffer.alloc(0);
+}
+
+/** Returns the head (the text before the blank line), or null if the blank line has not arrived yet. */
+function findHead(data: Buffer): string | null {
+  const text = data.toString("utf8");
+  const match = BLANK_LINE.exec(text);
+  return match ? text.slice(0, match.index) : null;
+}
+
+/** Called once per connection, when the whole head has arrived. */
+function handleRequest(socket: net.Socket, head: string): void {
+  console.log(`--- Received ---\n${head}\n----------------`);
+  const path = parseRequest(head);
+  if (path === "") {
+    console.log("Could not parse the request line");
+  } else {
+    console.log(`path: ${path}`);
+  }
+  // TODO 2: Answer instead of just closing: socket.end(data) sends data, then closes.
+  //         Send generateResponse(PAGE) whatever the path is.
+  // TODO 3: If path is "" (the request could not be parsed), send a "400 Bad Request"
+  //         response with a short page saying so instead.
+  socket.end();
+}
+
+export function startServer(): net.Server {
+  const server = net.createServer((socket) => {
+    console.log(`Connection received from ${socket.remoteAddress}:${socket.remotePort}`);
+
+    // A client can break the connection at any moment (a reset, a network error).
+    // Without an "error" listener Node would crash the whole server, so log it and move on.
+    socket.on("error", (err) => {
+      console.log(`Socket error: ${err.message}`);
+    });
+
+    // TCP delivers a stream of bytes, not messages: one request can arrive in several
+    // pieces, with pauses between them. So we collect the pieces until the blank line.
+    let received = Buffer.alloc(0);
+    let done = false; // true once we stop reading: the head is complete, or too big
+
+    socket.on("data", (chunk) => {
+      if (done) {
+        return; // we have what we need; ignore anything sent after the head
+      }
+      received = Buffer.concat([received, chunk]);
+      const head = findHead(received);
+      if (head !== null) {
+        done = true;
+        handleRequest(socket, head);
+      } else if (received.length > MAX_HEAD_BYTES) {
+        done = true;
+        console.log("Request head too big, closing the connection");
+        socket.end();
+      }
+    });
+
+    // "end": the client closed its side. If the head was not complete yet, no request came.
+    socket.on("end", () => {
+      if (!done) {
+        console.log("Client left before the request was complete");
+        socket.end();
+      }
+    });
+  });
+
+  server.listen(PORT, HOST, () => {
+    console.log(`Listening on http://${HOST}:${PORT}`);
+  });
+  return server;
+}
+
+// Start the server only when this file is run directly (npx tsx server.ts).
+// The checker imports this file to test its functions, and then no server must start.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  startServer();
+}

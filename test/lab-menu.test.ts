@@ -1,0 +1,54 @@
+/**
+ * The menu as a student meets it: in a real pseudo-terminal (through util-linux `script`), driven by
+ * keys. Skipped, with a message, where `script` is missing.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { afterEach, expect, test } from "vitest";
+import { makeLabCopy, type LabCopy } from "./lab-copy.ts";
+
+const hasScript = spawnSync("sh", ["-c", "command -v script"]).status === 0;
+let lab: LabCopy | undefined;
+afterEach(() => lab?.remove());
+
+const plain = (text: string): string => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
+
+test.skipIf(!hasScript)("the menu lists the phases with their state, runs a check, shows hints level by level (skipped without `script`)", async () => {
+  lab = makeLabCopy();
+  const child = spawn("script", ["-qfec", `${process.execPath} --import tsx checker/lab.ts`, "/dev/null"], {
+    cwd: lab.dir,
+    env: { ...process.env, NO_COLOR: "1", TERM: "xterm", COLUMNS: "120", LINES: "40" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let screen = "";
+  child.stdout.on("data", (data: Buffer) => (screen += data.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  let mark = 0;
+  /** Waits for `what` to appear after the last key, then sends `keys`. */
+  const expectThen = async (what: RegExp, keys?: string): Promise<void> => {
+    for (let waited = 0; !what.test(plain(screen.slice(mark))); waited += 50) {
+      if (waited > 30_000) throw new Error(`waited for ${what}; the screen shows:\n${plain(screen.slice(mark)).slice(-1500)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (keys !== undefined) {
+      mark = screen.length;
+      child.stdin.write(keys);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  };
+  try {
+    await expectThen(/1\. Bind: accept connections .* not started/, "1"); // a number picks a phase
+    await expectThen(/Phase 1 · bind/, "2"); // 2. Check it
+    await expectThen(/Press Enter/, "\r");
+    await expectThen(/Phase 1 · bind \(failing at 1\.1/, "4"); // 4. Show a hint
+    await expectThen(/Hint 1 of 2 for 1\.1/, "\r");
+    await expectThen(/what now\?/, "4");
+    await expectThen(/Hint 2 of 2 for 1\.1/, "\r");
+    await expectThen(/what now\?/, "\x1b"); // Esc: back to the phases
+    await expectThen(/1\. Bind: accept connections .* failing at 1\.1/, "j\r"); // j moves down a line
+    await expectThen(/Phase 2 · parse/, "8"); // 8. Back
+    await expectThen(/pick a phase/, "q");
+    expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r("hung"), 10_000))])).toBe(0);
+  } finally {
+    child.kill("SIGKILL");
+  }
+});
