@@ -29,6 +29,8 @@ export class ModuleCaller {
   constructor(
     readonly file: string,
     private readonly loadTimeoutMs = 10_000,
+    /** The folder it runs in, as the server does (the lab's root, or a graded submission). */
+    private readonly cwd?: string,
   ) {}
 
   /** Starts importing the file now, so the checks do not wait for it later. */
@@ -37,6 +39,7 @@ export class ModuleCaller {
     this.ready = new Promise((resolve) => {
       const child = fork(HOST, [this.file], {
         execArgv: ["--import", import.meta.resolve("tsx")],
+        cwd: this.cwd,
         // A module that starts its server on import must not take the student's port 8000.
         env: { ...process.env, PORT: "0" },
         stdio: ["ignore", "ignore", "pipe", "ipc"],

@@ -31,6 +31,11 @@ export interface RunOptions {
   tryPort?: number;
   /** Also run the checks that drive a real browser (--browser). */
   browser?: boolean;
+  /**
+   * Stops the run from outside (a grader's time bound): the server is stopped at once, the check
+   * under way counts as an error unless it passed, and the checks left are reported as not run.
+   */
+  signal?: AbortSignal;
   /** Called once the port is chosen, before the first check. */
   onStart?: (info: { port: number; slowMs: number }) => void;
   onResult?: (result: CheckResult) => void;
@@ -80,7 +85,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
             NO_COLOR: "1",
           },
         });
-  const module = target.kind === "file" && phase.checks.some((check) => check.needsModule) ? new ModuleCaller(target.file) : null;
+  const module = target.kind === "file" && phase.checks.some((check) => check.needsModule) ? new ModuleCaller(target.file, undefined, root) : null;
   module?.start();
 
   const memos = new Map<string, Promise<unknown>>();
@@ -110,10 +115,18 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
     options.onResult?.(result);
   };
   let stopReason: string | null = null;
+  const { signal } = options;
+  const stopNow = (): void => {
+    module?.stop();
+    void server?.stop();
+  };
+  signal?.addEventListener("abort", stopNow, { once: true });
+  const stopped = (): string => `the run was stopped: ${signal?.reason instanceof Error ? signal.reason.message : "it was ended from outside"}`;
 
   try {
     for (const [index, check] of phase.checks.entries()) {
       const number = `${phase.number}.${index + 1}`;
+      if (!stopReason && signal?.aborted) stopReason = `not run: ${stopped()}`;
       if (!stopReason && performance.now() - started > PHASE_BOUND_MS) {
         stopReason = `not run: the phase took longer than ${PHASE_BOUND_MS / 1000} s, and the checker stopped there`;
       }
@@ -123,6 +136,12 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
         continue;
       }
       const result = await runCheck(check, number, ctx);
+      if (signal?.aborted) {
+        const why = stopped();
+        record(result.status === "pass" || result.status === "skip" ? result : { ...result, status: "error", finding: { status: "error", message: `${why[0]!.toUpperCase()}${why.slice(1)}.` }, hint: undefined });
+        stopReason = `not run: ${why}`;
+        continue;
+      }
       if (server && server.hasExited()) {
         await server.exited;
         const exit = server.exit!;
@@ -163,10 +182,11 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
       }
     }
   } finally {
+    signal?.removeEventListener("abort", stopNow);
     module?.stop();
     await server?.stop();
   }
-  return { phase, target, seed: options.seed, port, slowMs, results, durationMs: Math.round(performance.now() - started) };
+  return { phase, target, seed: options.seed, port, slowMs, browser: ctx.browser, results, durationMs: Math.round(performance.now() - started) };
 }
 
 function whySkip(check: Check, ctx: CheckContext, results: CheckResult[]): string | null {

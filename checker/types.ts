@@ -102,6 +102,8 @@ export interface RunReport {
   seed: number;
   port: number;
   slowMs: number;
+  /** Whether the checks that drive a real browser were run (--browser). */
+  browser?: boolean;
   results: CheckResult[];
   durationMs: number;
 }
