@@ -10,6 +10,9 @@ import { defaultStyle, renderHeader, renderResult, renderSummary } from "./repor
 import { randomSeed } from "./rng.ts";
 import { DEFAULT_SLOW_MS, UsageError, runPhase } from "./run.ts";
 import { killAllServers } from "./server-process.ts";
+import { recordRun } from "./progress.ts";
+import { text } from "./text.ts";
+import { watchAndRun } from "./watch.ts";
 import type { Target } from "./types.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -25,6 +28,9 @@ Options (after --, so that npm passes them on):
   --port <port>      grade a server you already started yourself on this port
   --seed <n>         repeat the exact requests of an earlier run
   --slow-ms <ms>     SLOW_MS for phase 5 (default ${DEFAULT_SLOW_MS})
+  --watch            check again every time you save the file (Ctrl-C to stop)
+  --browser          also drive a real browser (headless Chromium) where a phase has such a check
+  --json             print one JSON document (the results) and nothing else on stdout
   --help             show this text
 
 Examples:
@@ -43,6 +49,9 @@ interface Options {
   port?: number;
   seed?: number;
   slowMs?: number;
+  watch: boolean;
+  browser: boolean;
+  json: boolean;
 }
 
 function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
@@ -64,6 +73,9 @@ function parseOptions(argv: string[]): Options | "help" {
         port: { type: "string" },
         seed: { type: "string" },
         "slow-ms": { type: "string" },
+        watch: { type: "boolean" },
+        browser: { type: "boolean" },
+        json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -86,7 +98,14 @@ function parseOptions(argv: string[]): Options | "help" {
     port: integer("port", values.port, 1, 65535),
     seed: integer("seed", values.seed ?? fromNpm("seed"), 0, 2 ** 32 - 1),
     slowMs: integer("slow-ms", values["slow-ms"], 100, 60_000),
+    watch: values.watch ?? fromNpm("watch") === "true",
+    browser: values.browser ?? fromNpm("browser") === "true",
+    json: values.json ?? fromNpm("json") === "true",
   };
+  if (options.watch && options.json) usageError("--watch and --json do not go together: --json prints one result.");
+  if (options.watch && (options.port !== undefined || options.cmd !== undefined || options.solution)) {
+    usageError("--watch watches your phase file; it does not go with --solution, --cmd or --port.");
+  }
   const sources = [options.solution && "--solution", options.cmd !== undefined && "--cmd", options.port !== undefined && "--port"].filter(Boolean);
   if (sources.length > 1) usageError(`Choose one of ${sources.join(", ")}: each says what to grade.`);
   if (options.cmd !== undefined && options.cmd.trim() === "") usageError('--cmd needs a command, e.g. --cmd "python3 server.py".');
@@ -113,26 +132,63 @@ async function main(): Promise<number> {
           : { kind: "file", file: path.join(ROOT, studentFile(phase)), label: studentFile(phase) };
 
   const style = defaultStyle();
-  const seed = options.seed ?? randomSeed();
-  const report = await runPhase({
-    phase,
-    target,
-    seed,
-    root: ROOT,
-    slowMs: options.slowMs,
-    onStart: (info) => console.log(renderHeader(phase, target, { seed, ...info }, style)),
-    onResult: (result) => console.log(renderResult(result, style)),
+  const ownFile = target.kind === "file" && !options.solution;
+
+  /** One graded run: printed as it happens (or as JSON), remembered in the progress file. */
+  const gradeOnce = async (): Promise<boolean> => {
+    const seed = options.seed ?? randomSeed();
+    const report = await runPhase({
+      phase,
+      target,
+      seed,
+      root: ROOT,
+      slowMs: options.slowMs,
+      browser: options.browser,
+      onStart: options.json ? undefined : (info) => console.log(renderHeader(phase, target, { seed, ...info }, style)),
+      onResult: options.json ? undefined : (result) => console.log(renderResult(result, style)),
+    });
+    if (ownFile) recordRun(ROOT, report);
+    if (options.json) {
+      const { toJson } = await import("./json.ts");
+      process.stdout.write(JSON.stringify(toJson(report), null, 2) + "\n");
+    } else {
+      process.stdout.write(renderSummary(report, style, phases.find((p) => p.number === phase.number + 1)));
+    }
+    return report.results.every((result) => result.status === "pass" || result.status === "skip");
+  };
+
+  if (!options.watch) return (await gradeOnce()) ? 0 : 1;
+
+  const file = (target as { file: string }).file;
+  const watching = watchAndRun({
+    file,
+    label: studentFile(phase),
+    clearScreen: Boolean(process.stdout.isTTY),
+    log: (line) => console.log(style.chalk.dim(line)),
+    run: async () => {
+      await gradeOnce();
+    },
   });
-  process.stdout.write(renderSummary(report, style, phases.find((p) => p.number === phase.number + 1)));
-  return report.results.every((result) => result.status === "pass" || result.status === "skip") ? 0 : 1;
+  stopWatching = watching.stop;
+  await watching.done;
+  return 0;
 }
+
+/** Set while watching: Ctrl-C ends the watch (and the run in progress) cleanly. */
+let stopWatching: (() => void) | null = null;
 
 let interrupted = false;
 function onSignal(signal: NodeJS.Signals): void {
   if (interrupted) return;
   interrupted = true;
   killAllServers();
-  process.stdout.write(`\nStopped (${signal}); the server the checker started has been stopped too.\n`);
+  if (stopWatching) {
+    stopWatching();
+    process.stdout.write(`\n${text.watch.stopped}\n`);
+    process.exit(0);
+  }
+  // stderr, so that an interrupted --json run leaves nothing but JSON (or nothing) on stdout.
+  process.stderr.write(`\nStopped (${signal}); the server the checker started has been stopped too.\n`);
   process.exit(130);
 }
 process.on("SIGINT", onSignal);

@@ -34,6 +34,7 @@ import {
   counterWellFormed,
 } from "./checks/counter.ts";
 import { threadsBurst, threadsConcurrent, threadsSlow } from "./checks/threads.ts";
+import { counterBrowser } from "./checks/browser.ts";
 
 const requestShapes = [requestPieces, requestBareLf, requestBigHead];
 const survival = [surviveHello, surviveSilent, surviveReset];
@@ -48,6 +49,7 @@ export const phases: Phase[] = [
     title: "Bind: accept connections and see the bytes",
     dir: "phases/1-bind",
     solution: "solutions/1-bind/server.ts",
+    skeleton: "phases/1-bind/.spec/skeleton.ts",
     checks: [start, bindPrints, bindCloses, bindSeveral, surviveSilent, surviveReset],
   },
   {
@@ -56,6 +58,7 @@ export const phases: Phase[] = [
     title: "Parse: find the path in the request",
     dir: "phases/2-parse",
     solution: "solutions/2-parse/server.ts",
+    skeleton: "phases/2-parse/.spec/skeleton.ts",
     checks: [start, parseUnitPaths, parseUnitGarbage, parseLogsPath, ...requestShapes, ...survival],
   },
   {
@@ -64,6 +67,7 @@ export const phases: Phase[] = [
     title: "Respond: speak HTTP/1.1 back",
     dir: "phases/3-respond",
     solution: "solutions/3-respond/server.ts",
+    skeleton: "phases/3-respond/.spec/skeleton.ts",
     checks: [
       start,
       respondUnitFormat,
@@ -89,7 +93,8 @@ export const phases: Phase[] = [
     title: "Counter: a page that counts its visitors",
     dir: "phases/4-counter",
     solution: "solutions/4-counter/server.ts",
-    checks: [start, ...counting, ...requestShapes, clientKeepAlive, ...survival],
+    skeleton: "phases/4-counter/.spec/skeleton.ts",
+    checks: [start, ...counting, ...requestShapes, clientKeepAlive, ...survival, counterBrowser],
   },
   {
     number: 5,
@@ -97,6 +102,7 @@ export const phases: Phase[] = [
     title: "Threads: serve many clients at once",
     dir: "phases/5-threads",
     solution: "solutions/5-threads/server.ts",
+    skeleton: "phases/5-threads/.spec/skeleton.ts",
     env: ({ slowMs }) => ({ SLOW_MS: String(slowMs) }),
     // The counter's own checks come first: the burst moves the count on, and refreshes read it.
     checks: [

@@ -67,7 +67,7 @@ export function renderResult(result: CheckResult, style: Style): string {
   }
   if (finding.expected) field("expected", wrap(finding.expected, style.width - indent.length - labelWidth));
   if (result.hint) field("hint", wrap(result.hint, style.width - indent.length - labelWidth).map((text) => chalk.cyan(text)));
-  if (finding.tryIt) field("try it", [finding.tryIt]);
+  if (finding.tryIt) field("try it", finding.tryIt.split("\n"));
   if (result.serverTail) {
     if (result.serverTail.length === 0) {
       lines.push(`${indent}${chalk.bold("server output:")} ${chalk.dim("(it printed nothing)")}`);

@@ -54,6 +54,8 @@ export interface Phase {
   dir: string;
   /** The reference solution, relative to the lab's root. */
   solution: string;
+  /** A pristine copy of the skeleton (phases/<n>/server.ts as shipped), for `npm run lab -- reset`. */
+  skeleton: string;
   /** Environment for the server beyond PORT (phase 5 sets SLOW_MS). */
   env?: (ctx: { slowMs: number }) => Record<string, string>;
   checks: Check[];

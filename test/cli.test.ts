@@ -133,6 +133,7 @@ test("Ctrl-C stops the checker and the server it started; nothing is left listen
   });
   let out = "";
   checker.stdout.on("data", (data: Buffer) => (out += data.toString()));
+  checker.stderr.on("data", (data: Buffer) => (out += data.toString()));
   const exited = new Promise<number | null>((resolve) => checker.on("exit", (code) => resolve(code)));
   // Interrupt it in the middle of the phase, while the server is busy.
   for (let i = 0; i < 300 && !out.includes("5.2 "); i++) await new Promise((r) => setTimeout(r, 50));

@@ -3,6 +3,7 @@
  * keys. Skipped, with a message, where `script` is missing.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { afterEach, expect, test } from "vitest";
 import { makeLabCopy, type LabCopy } from "./lab-copy.ts";
 
@@ -12,8 +13,10 @@ afterEach(() => lab?.remove());
 
 const plain = (text: string): string => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
 
-test.skipIf(!hasScript)("the menu lists the phases with their state, runs a check, shows hints level by level (skipped without `script`)", async () => {
+test.skipIf(!hasScript)("the menu lists the phases with their state, runs a check, shows hints level by level, resets and restores (skipped without `script`)", async () => {
   lab = makeLabCopy();
+  const mine = "// the student's own work, not a skeleton\nconsole.log('hi');\n";
+  writeFileSync(lab.file("phases/1-bind/server.ts"), mine);
   const child = spawn("script", ["-qfec", `${process.execPath} --import tsx checker/lab.ts`, "/dev/null"], {
     cwd: lab.dir,
     env: { ...process.env, NO_COLOR: "1", TERM: "xterm", COLUMNS: "120", LINES: "40" },
@@ -40,9 +43,18 @@ test.skipIf(!hasScript)("the menu lists the phases with their state, runs a chec
     await expectThen(/Phase 1 · bind/, "2"); // 2. Check it
     await expectThen(/Press Enter/, "\r");
     await expectThen(/Phase 1 · bind \(failing at 1\.1/, "4"); // 4. Show a hint
-    await expectThen(/Hint 1 of 2 for 1\.1/, "\r");
+    await expectThen(/Hint 1 of 3 for 1\.1/, "\r");
     await expectThen(/what now\?/, "4");
-    await expectThen(/Hint 2 of 2 for 1\.1/, "\r");
+    await expectThen(/Hint 2 of 3 for 1\.1/, "\r");
+    await expectThen(/what now\?/, "5"); // 5. Reset to the skeleton
+    await expectThen(/Replace phases\/1-bind\/server\.ts with the skeleton\?/, "y\r");
+    await expectThen(/is the skeleton again/, "\r");
+    expect(readFileSync(lab.file("phases/1-bind/server.ts")).equals(readFileSync(lab.file("phases/1-bind/.spec/skeleton.ts")))).toBe(true);
+    await expectThen(/what now\?/, "7"); // 7. Restore the latest backup
+    await expectThen(/Replace phases\/1-bind\/server\.ts with the backup/, "y\r");
+    await expectThen(/is back as it was/, "\r");
+    expect(readFileSync(lab.file("phases/1-bind/server.ts"), "utf8")).toBe(mine);
+    expect(readdirSync(lab.file(".lab/backups/1-bind"))).toHaveLength(2);
     await expectThen(/what now\?/, "\x1b"); // Esc: back to the phases
     await expectThen(/1\. Bind: accept connections .* failing at 1\.1/, "j\r"); // j moves down a line
     await expectThen(/Phase 2 · parse/, "8"); // 8. Back

@@ -39,7 +39,10 @@ export function inPieces(request: string, cuts: number[], pauseMs: number): Segm
   return points.slice(1).map((end, i) => ({ data: bytes.subarray(points[i], end), pauseMs: i === 0 ? 0 : pauseMs }));
 }
 
-/** A line the student can paste to send the same bytes (with the same pauses) to their own server. */
+/**
+ * Lines the student can paste to send the same bytes (with the same pauses) to their own server:
+ * printf into nc, and, when there are no pauses, the lab's own client (for those without nc).
+ */
 export function tryItLine(ctx: CheckContext, segments: Segment[]): string {
   const parts = segments.map((segment) => {
     const bytes = toBytes(segment.data);
@@ -47,7 +50,26 @@ export function tryItLine(ctx: CheckContext, segments: Segment[]): string {
     return segment.pauseMs ? `sleep ${segment.pauseMs / 1000}; ${printf}` : printf;
   });
   const input = parts.length === 1 ? parts[0]! : `(${parts.join("; ")})`;
-  return `${input} | nc 127.0.0.1 ${ctx.tryPort}`;
+  const nc = `${input} | nc 127.0.0.1 ${ctx.tryPort}`;
+  const bytes = Buffer.concat(segments.map((segment) => toBytes(segment.data)));
+  if (segments.length > 1 || bytes.length > 300) return nc;
+  return `${nc}\nnpm run client -- ${ctx.tryPort} --send ${clientArgument(bytes)} --keep-open`;
+}
+
+/**
+ * The bytes as a --send argument of `npm run client`, in double quotes that bash, PowerShell and
+ * cmd all pass on unchanged: every character any of them treats specially is written as \xNN.
+ */
+export function clientArgument(bytes: Buffer): string {
+  let out = "";
+  for (const byte of bytes) {
+    if (byte === 0x0d) out += "\\r";
+    else if (byte === 0x0a) out += "\\n";
+    else if (byte === 0x09) out += "\\t";
+    else if (byte >= 0x20 && byte < 0x7f && !`"$\\\`!%'^&|<>`.includes(String.fromCharCode(byte))) out += String.fromCharCode(byte);
+    else out += "\\x" + byte.toString(16).padStart(2, "0");
+  }
+  return `"${out}"`;
 }
 
 /** printf for a long run of one repeated byte, so the line stays short enough to paste. */

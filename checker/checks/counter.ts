@@ -4,7 +4,7 @@ import type { Check, CheckContext, Finding } from "../types.ts";
 import { ask, evidence, getRequest, randomPath, whyNoResponse, type Asked } from "./common.ts";
 import { framingFinding } from "./respond.ts";
 
-const COUNT = /accessed\s+(\d+)\s+times?/i;
+export const COUNT = /accessed\s+(\d+)\s+times?/i;
 
 interface View {
   asked: Asked;
@@ -58,6 +58,7 @@ export const counterFirstVisit: Check = {
   hints: [
     "Keep a counter outside the connection handler (let visits = 0), add 1 when the path is /, and put the new value in the page.",
     "Start at 0 and increment before you build the page, so the first visitor sees 1.",
+    "let visits = 0; ... if (path === \"/\") { visits += 1; socket.end(generateResponse(`<h1>This page has been accessed ${visits} times.</h1>`)); }",
   ],
   async run(ctx) {
     const first = await firstVisit(ctx);
@@ -83,7 +84,10 @@ export const counterWellFormed: Check = {
   id: "counter.well-formed",
   title: "the page is a well-formed HTTP/1.1 response (as in phase 3)",
   requires: ["counter.first-visit"],
-  hints: ["Build every response with your generateResponse from phase 3."],
+  hints: [
+    "Build every response with your generateResponse from phase 3.",
+    "The message above names the framing problem; phase 3's checks explain each one.",
+  ],
   async run(ctx) {
     const first = await firstVisit(ctx);
     if ("finding" in first) return null;
@@ -124,6 +128,7 @@ export const counterRefresh: Check = {
   hints: [
     "A browser asks for /favicon.ico (the tab's icon) on its own. Count a visit only when the path is exactly /.",
     "if (path === \"/\") { visits += 1; ... } else { answer 404 without counting }",
+    "Open http://127.0.0.1:8000/ in a browser with your server running and watch its output: each refresh prints two paths.",
   ],
   async run(ctx) {
     const before = (await counterState(ctx)).highest;
@@ -166,6 +171,7 @@ export const counterFavicon: Check = {
   hints: [
     "We have no icon: say so with the status line HTTP/1.1 404 Not Found, and a short body like <h1>404 Not Found</h1>.",
     "generateResponse(\"<h1>404 Not Found</h1>\", \"404 Not Found\")",
+    "Any path but / (the favicon included) takes the 404 branch, and that branch does not touch the counter.",
   ],
   async run(ctx) {
     const { favicons } = await ctx.memo("counter.refreshes", () => refreshes(ctx));
@@ -193,6 +199,7 @@ export const counterUnknown: Check = {
   hints: [
     "Only / is a page here. Every other path gets 404 Not Found, and does not touch the counter.",
     "Route on the exact path: if (path === \"/\") ... else 404.",
+    "if (path === \"/\") { visits += 1; ...200... } else { socket.end(generateResponse(\"<h1>404 Not Found</h1>\", \"404 Not Found\")); }",
   ],
   async run(ctx) {
     const before = await view(ctx, "/");
@@ -219,6 +226,7 @@ export const counterConnections: Check = {
   hints: [
     "A connection is not a page view: clients connect and leave, reset, or send garbage. Count only complete requests for /.",
     "Increment the counter where you handle a request whose path is /, not in the connection handler.",
+    "Move visits += 1 out of net.createServer's callback into the branch if (path === \"/\").",
   ],
   async run(ctx) {
     const before = await view(ctx, "/");

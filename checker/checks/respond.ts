@@ -75,6 +75,7 @@ export const respondUnitBytes: Check = {
   hints: [
     "Content-Length is a number of bytes. In UTF-8, ü and ß take 2 bytes each and ✓ takes 3, so content.length (characters) is too small.",
     "Buffer.byteLength(content, \"utf8\") counts bytes.",
+    "`Content-Length: ${Buffer.byteLength(content, \"utf8\")}\\r\\n`",
   ],
   async run(ctx) {
     const content = `<p>Grüße aus ${ctx.rng.word(5)} ✓</p>`;
@@ -115,12 +116,12 @@ export const problemHints: Record<ProblemCode, string> = {
   "body-shorter": "Content-Length must be exactly the body's size in bytes: compute it from the body you send, with Buffer.byteLength(body).",
 };
 
-function problemCheck(id: string, title: string, codes: ProblemCode[], hint: string): Check {
+function problemCheck(id: string, title: string, codes: ProblemCode[], hints: string[]): Check {
   return {
     id,
     title,
     requires: ["respond.answers"],
-    hints: [hint],
+    hints,
     async run(ctx) {
       const asked = await basicExchange(ctx);
       const problem = asked.response?.problems.find((p) => codes.includes(p.code));
@@ -136,6 +137,7 @@ export const respondAnswers: Check = {
   hints: [
     "Once the head is complete, build the response with generateResponse and send it: socket.end(response).",
     "socket.end(data) writes the data, then closes: exactly what an HTTP/1.0-style server does.",
+    "Where the head is complete: const path = parseRequest(head); socket.end(generateResponse(PAGE));",
   ],
   stopOnFail: true,
   async run(ctx) {
@@ -147,20 +149,36 @@ export const respondStatusLine = problemCheck(
   "respond.status-line",
   "starts with a status line (HTTP/1.1 200 OK)",
   ["no-status-line", "bad-status-line"],
-  problemHints["bad-status-line"],
+  [
+    problemHints["bad-status-line"],
+    "Look at the first line under 'got': it must be exactly HTTP/1.1, a space, the code, a space, the reason.",
+    "generateResponse builds the status line first: `HTTP/1.1 ${status}\\r\\n` with status = \"200 OK\".",
+  ],
 );
-export const respondCrlf = problemCheck("respond.crlf", "ends every line of the head with \\r\\n", ["bare-lf"], problemHints["bare-lf"]);
+export const respondCrlf = problemCheck("respond.crlf", "ends every line of the head with \\r\\n", ["bare-lf"], [
+  problemHints["bare-lf"],
+  "In the 'got' lines, every line must end with \\r\\n; the one that ends with \\n alone is the one to fix.",
+  "Write \"\\r\\n\" (two characters: \\r then \\n) at the end of the status line, of each header and of the empty line.",
+]);
 export const respondBlankLine = problemCheck(
   "respond.blank-line",
   "ends the head with an empty line (\\r\\n\\r\\n)",
   ["no-blank-line", "bad-header"],
-  problemHints["no-blank-line"],
+  [
+    problemHints["no-blank-line"],
+    "After the last header line comes one more \\r\\n on its own: the head ends with \\r\\n\\r\\n.",
+    "... + \"Connection: close\\r\\n\" + \"\\r\\n\" + content",
+  ],
 );
 export const respondContentLength = problemCheck(
   "respond.content-length",
   "sends a Content-Length equal to the body's size in bytes",
   ["no-content-length", "bad-content-length", "length-in-characters", "body-longer", "body-shorter"],
-  problemHints["length-in-characters"],
+  [
+    problemHints["length-in-characters"],
+    "The client reads exactly Content-Length bytes after the empty line: too few and it waits, too many and it cuts the body.",
+    "`Content-Length: ${Buffer.byteLength(content, \"utf8\")}\\r\\n`, computed from the very body you send.",
+  ],
 );
 
 export const respondPage: Check = {
@@ -169,6 +187,7 @@ export const respondPage: Check = {
   requires: ["respond.answers", "respond.status-line"],
   hints: [
     "Send generateResponse(\"<h1>Hello, wörld!</h1>\") for every request. The ö is there on purpose: it is 2 bytes in UTF-8.",
+    "Every request gets 200 OK in this phase, whatever its path: socket.end(generateResponse(PAGE)).",
   ],
   async run(ctx) {
     const asked = await basicExchange(ctx);
@@ -195,6 +214,7 @@ export const respondContentType: Check = {
   requires: ["respond.answers"],
   hints: [
     "Content-Type tells the browser how to show the body. Without charset=utf-8, a browser may guess another encoding and show wÃ¶rld for wörld.",
+    "\"Content-Type: text/html; charset=utf-8\\r\\n\"",
   ],
   async run(ctx) {
     const asked = await basicExchange(ctx);
@@ -224,6 +244,7 @@ export const respondConnection: Check = {
   hints: [
     "HTTP/1.1 connections stay open by default. If you close after each response, say so with the header Connection: close, or clients will send their next request into a closed connection.",
     "Add \"Connection: close\\r\\n\" to the head in generateResponse, and keep calling socket.end(response).",
+    "If you keep connections open instead, reset your buffer after each response and handle the next request that arrives on the same socket.",
   ],
   async run(ctx) {
     const opened = await WireConnection.open(ctx.host, ctx.port);
@@ -300,7 +321,10 @@ export const clientFetch: Check = {
   id: "client.fetch",
   title: "Node's fetch gets the page",
   requires: ["respond.answers"],
-  hints: ["fetch is strict about framing: status line, \\r\\n line ends, Content-Length in bytes. The checks above name the first problem."],
+  hints: [
+    "fetch is strict about framing: status line, \\r\\n line ends, Content-Length in bytes. The checks above name the first problem.",
+    "Run the 'try it' line: the error fetch prints (its cause) names what it could not parse.",
+  ],
   async run(ctx) {
     const path = randomPath(ctx);
     try {
@@ -337,6 +361,7 @@ export const clientKeepAlive: Check = {
   hints: [
     "Clients that reuse connections send the next request on the same socket unless the response said Connection: close.",
     "Add Connection: close to every response you close after.",
+    "The 'try it' line runs the same client twice in a row: the second request is the one that fails.",
   ],
   async run(ctx) {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -376,7 +401,10 @@ export const clientCurl: Check = {
   id: "client.curl",
   title: "curl gets the page",
   requires: ["respond.answers"],
-  hints: ["curl -v shows every header it sends and receives: run the 'try it' line to see the exchange."],
+  hints: [
+    "curl -v shows every header it sends and receives: run the 'try it' line to see the exchange.",
+    "curl's error code says what went wrong: 52 is an empty reply, 56 a reset, 28 a timeout.",
+  ],
   async run(ctx) {
     const path = randomPath(ctx);
     const seconds = String(Math.ceil(replyTimeout(ctx, 3000) / 1000));

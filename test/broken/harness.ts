@@ -37,10 +37,10 @@ export interface Graded {
 export async function grade(
   phaseNumber: number,
   target: Target,
-  options: { dir?: string; hardCodedPort?: number; volatile?: boolean; startupTimeoutMs?: number } = {},
+  options: { dir?: string; hardCodedPort?: number; volatile?: boolean; startupTimeoutMs?: number; browser?: boolean } = {},
 ): Promise<Graded> {
   const phase = findPhase(String(phaseNumber))!;
-  const report = await runPhase({ phase, target, seed: SEED, root: ROOT, startupTimeoutMs: options.startupTimeoutMs });
+  const report = await runPhase({ phase, target, seed: SEED, root: ROOT, startupTimeoutMs: options.startupTimeoutMs, browser: options.browser });
   let text = renderReport(report, plainStyle, phases.find((next) => next.number === phaseNumber + 1));
   if (options.dir) text = text.replaceAll(options.dir, "<TMP>");
   const number = (n: number): RegExp => new RegExp(`\\b${n}\\b`, "g");
@@ -50,6 +50,20 @@ export async function grade(
     .replace(/(127\.0\.0\.1):\d+/g, "$1:<client port>")
     .replace(/ {2}\d+(\.\d)? (ms|s)$/gm, "")
     .replace(/\(\d+(\.\d)? (ms|s)\)$/gm, "(<duration>)");
+  if (options.browser) {
+    // In the browser checks' server output, what changes from run to run is masked: a browser opens
+    // spare connections ahead of need and may close them unused, at random (their "Connection
+    // received" and "Client left" lines are left out), and what it sends besides the request line
+    // depends on its version and the machine's language (a run of header lines becomes one line).
+    const browserTitles = new Set(phase.checks.filter((check) => check.needsBrowser).map((check) => check.title));
+    text = text.replace(/^ {2}[✗!] \d+\.\d+ ([^\n]*)\n(?:[^\n]+\n)*/gm, (block, title: string) =>
+      browserTitles.has(title)
+        ? block
+            .replace(/^ {8}│ (?:Connection received from [^\n]*|Client left before the request was complete)\n/gm, "")
+            .replace(/(?:^ {8}│ (?!path: )[A-Za-z][\w-]*: [^\n]*\n)+/gm, "        │ <the browser's request headers>\n")
+        : block,
+    );
+  }
   if (options.volatile) {
     // Under concurrency, timing decides counts and the order of log lines: keep the words only
     // (and the lines that say which check passed or failed).
@@ -64,7 +78,7 @@ export async function grade(
 }
 
 /** Writes the variant to a fresh temporary folder, grades it, and removes the folder. */
-export async function gradeBroken(brokenCase: BrokenCase): Promise<Graded> {
+export async function gradeBroken(brokenCase: BrokenCase, options: { browser?: boolean } = {}): Promise<Graded> {
   const source = readFileSync(path.join(ROOT, brokenCase.base), "utf8");
   let patched = applyPatch(source, brokenCase.patch, brokenCase.base);
   const hardCodedPort = patched.includes("{{FREE_PORT}}") ? await portOutsideEphemeralRange() : undefined;
@@ -86,6 +100,7 @@ export async function gradeBroken(brokenCase: BrokenCase): Promise<Graded> {
       hardCodedPort: hardCodedPort ?? busy?.port,
       volatile: brokenCase.volatile,
       startupTimeoutMs: brokenCase.startupTimeoutMs,
+      browser: options.browser,
     });
   } finally {
     busy?.server.close();

@@ -1,0 +1,66 @@
+/**
+ * --browser: phase 4's counter page in a real, headless Chromium, refreshed as a person does (the
+ * seed tutorial's own test). Skipped, and said so, where no Chromium is installed.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { findChromium, INSTALL_CHROMIUM } from "../checker/chromium.ts";
+import { brokenCases } from "./broken/cases.ts";
+import { ROOT, grade, gradeBroken } from "./broken/harness.ts";
+
+const chromium = findChromium();
+const missing = "missing" in chromium;
+
+describe.skipIf(missing)("phase 4 with --browser (headless Chromium)", () => {
+  test("the solution passes: each refresh shows one more, favicon requests included", async () => {
+    const label = "solutions/4-counter/server.ts";
+    const graded = await grade(4, { kind: "file", file: path.join(ROOT, label), label }, { browser: true });
+    const result = graded.report.results.find((r) => r.id === "counter.browser");
+    expect(result?.status, graded.text).toBe("pass");
+    expect(graded.firstProblem, graded.text).toBeUndefined();
+  });
+
+  test("4-counts-favicon fails it: the browser's favicon requests are counted too", async () => {
+    const brokenCase = brokenCases.find((c) => c.name === "4-counts-favicon")!;
+    const graded = await gradeBroken(brokenCase, { browser: true });
+    const result = graded.report.results.find((r) => r.id === "counter.browser");
+    expect(result?.status, graded.text).toBe("fail");
+    expect(result!.finding!.message, graded.text).toMatch(/that is 1, 3, 5, where the tutorial's test expects 1, 2, 3\. Each refresh adds 2: the favicon request was counted too/);
+    expect(result!.hint, graded.text).toMatch(/favicon/);
+    await expect(graded.text).toMatchFileSnapshot("./reports/browser-4-counts-favicon.txt");
+  });
+});
+
+if (missing) {
+  test.skip(`chromium is not installed: the --browser tests are skipped (${INSTALL_CHROMIUM})`, () => {});
+}
+
+describe("finding the browser", () => {
+  test("LAB_CHROMIUM comes first, and a wrong one is named", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "http-lab-find-"));
+    try {
+      const fake = path.join(dir, "my-chrome");
+      writeFileSync(fake, "#!/bin/sh\n", { mode: 0o755 });
+      expect(findChromium({ LAB_CHROMIUM: fake, PATH: "" })).toEqual({ found: fake });
+      const wrong = findChromium({ LAB_CHROMIUM: path.join(dir, "nothing-here"), PATH: "" });
+      expect("missing" in wrong && wrong.missing).toMatch(/LAB_CHROMIUM is set to .*nothing-here/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("without one, the message says how to install it", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "http-lab-find-"));
+    try {
+      const none = findChromium({ PATH: dir });
+      // macOS and Windows also look in the usual install folders, which may hold a browser.
+      if (process.platform === "linux") expect("missing" in none && none.missing).toMatch(/apt install chromium.*Google Chrome or Chromium.*LAB_CHROMIUM=/);
+      writeFileSync(path.join(dir, "chromium-browser"), "#!/bin/sh\n", { mode: 0o755 });
+      expect(findChromium({ PATH: dir })).toEqual({ found: path.join(dir, "chromium-browser") });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
