@@ -6,6 +6,8 @@
 import net from "node:net";
 import { News } from "./news.ts";
 
+const WRITE_TIMEOUT_MS = 5000;
+
 export type Ending = "server-closed" | "server-reset" | "client-closed";
 
 export interface Chunk {
@@ -75,7 +77,10 @@ export class WireConnection {
     if (!this.open || this.socket.destroyed || !this.socket.writable) return Promise.resolve(false);
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     return new Promise((resolve) => {
+      // A server that never reads could leave a big write pending forever: bound it too.
+      const timer = setTimeout(() => resolve(false), WRITE_TIMEOUT_MS);
       this.socket.write(bytes, (error) => {
+        clearTimeout(timer);
         if (!error) this.sentBytes += bytes.length;
         resolve(!error);
       });
