@@ -10,6 +10,7 @@ import { defaultStyle, renderHeader, renderResult, renderSummary } from "./repor
 import { randomSeed } from "./rng.ts";
 import { DEFAULT_SLOW_MS, UsageError, runPhase } from "./run.ts";
 import { killAllServers } from "./server-process.ts";
+import { killAllBrowsers } from "./chromium.ts";
 import { recordRun } from "./progress.ts";
 import { text } from "./text.ts";
 import { watchAndRun } from "./watch.ts";
@@ -182,6 +183,7 @@ function onSignal(signal: NodeJS.Signals): void {
   if (interrupted) return;
   interrupted = true;
   killAllServers();
+  killAllBrowsers();
   if (stopWatching) {
     stopWatching();
     process.stdout.write(`\n${text.watch.stopped}\n`);
@@ -198,6 +200,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     killAllServers();
+    killAllBrowsers();
     if (error instanceof UsageError) {
       console.error(error.message);
       process.exit(2);

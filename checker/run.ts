@@ -220,6 +220,8 @@ async function runCheck(check: Check, number: string, ctx: CheckContext): Promis
   const durationMs = Math.round(performance.now() - started);
   if (!finding) return { id: check.id, number, title: check.title, status: "pass", durationMs };
   const status = finding.status ?? "fail";
+  // What the server prints about the last exchange (a reset it saw, say) may still be on its way.
+  if (status !== "skip" && ctx.server) await new Promise((resolve) => setTimeout(resolve, 80));
   return {
     id: check.id,
     number,
