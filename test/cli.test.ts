@@ -11,7 +11,7 @@ import { ROOT, hasPython } from "./broken/harness.ts";
 function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { code: number | null; out: string; err: string } {
   const result = spawnSync(process.execPath, ["--import", "tsx", "checker/cli.ts", ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    env: { ...process.env, NO_COLOR: "1", LAB_NO_PROGRESS: "1", ...options.env },
     encoding: "utf8",
     timeout: 90_000,
   });
@@ -77,6 +77,15 @@ describe("grading", () => {
     expect(run.out).toContain("Grading solutions/3-respond/server.ts");
   });
 
+  test("--json prints one JSON document and nothing else on stdout", () => {
+    const run = cli(["1", "--json"]);
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.out) as { phase: { number: number }; checks: Array<{ id: string; status: string }> };
+    expect(result.phase.number).toBe(1);
+    expect(result.checks[0]).toMatchObject({ id: "start", status: "error" });
+    expect(cli(["1", "--json", "--watch"]).code).toBe(2);
+  });
+
   test("--seed repeats the same requests", () => {
     const normalize = (text: string): string => text.replace(/port \d+|PORT=\d+|127\.0\.0\.1:\d+/g, "<port>").replace(/\d+(\.\d)? ?(ms|s)\b/g, "<t>");
     const first = cli(["2", "--seed", "77"]);
@@ -128,7 +137,7 @@ describe("grading", () => {
 test("Ctrl-C stops the checker and the server it started; nothing is left listening", async () => {
   const checker = spawn(process.execPath, ["--import", "tsx", "checker/cli.ts", "5", "--solution"], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", LAB_NO_PROGRESS: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -1,6 +1,7 @@
 /** Phase 3: answer with a response a strict HTTP/1.1 client accepts, then close (or keep serving). */
 import http from "node:http";
 import { spawn } from "node:child_process";
+import { devNull } from "node:os";
 import { WireConnection } from "../wire.ts";
 import { header, isCompleteResponse, readResponse, type ParsedResponse, type ProblemCode } from "../http-reader.ts";
 import type { Check, CheckContext, Finding } from "../types.ts";
@@ -409,7 +410,7 @@ export const clientCurl: Check = {
     const path = randomPath(ctx);
     const seconds = String(Math.ceil(replyTimeout(ctx, 3000) / 1000));
     const outcome = await new Promise<{ code: number | null; stderr: string; missing?: boolean }>((resolve) => {
-      const child = spawn("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--http1.1", "--max-time", seconds, url(ctx, path)], {
+      const child = spawn("curl", ["-sS", "-o", devNull, "-w", "%{http_code}", "--http1.1", "--max-time", seconds, url(ctx, path)], {
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stderr = "";
