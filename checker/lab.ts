@@ -8,6 +8,7 @@
  * Nothing here overwrites a student's file without a dated backup first (see backups.ts).
  */
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { copyFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +25,9 @@ import type { Phase } from "./types.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { chalk } = defaultStyle();
+// Enquirer colours its prompts with ansi-colors, which knows FORCE_COLOR but not NO_COLOR: give it
+// the lab's own decision (the same copy enquirer loads, found from enquirer's own folder).
+createRequire(fileURLToPath(import.meta.resolve("enquirer")))("ansi-colors").enabled = chalk.level > 0;
 
 class UsageError extends Error {}
 
