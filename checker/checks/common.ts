@@ -6,12 +6,12 @@ import { exchange, toBytes, type ExchangeResult, type Segment } from "../wire.ts
 import { isCompleteResponse, readResponse, type ParsedResponse } from "../http-reader.ts";
 import { printfArgument } from "../visible.ts";
 import type { CheckContext, Finding } from "../types.ts";
+import { text } from "../text.ts";
 
 export type LineEnd = "\r\n" | "\n";
 
 /** Why answering early is worse than it looks: the bytes still coming turn a close into a reset. */
-export const UNREAD_BYTES_NOTE =
-  " Had the rest already arrived, closing with request bytes unread would make the kernel reset the connection (TCP RST), and the client could lose even the answer.";
+export const UNREAD_BYTES_NOTE = text.common.unreadBytesNote;
 
 /** A GET request head as a browser sends it (or as nc sends it, with bare "\n"). */
 export function getRequest(path: string, options: { lineEnd?: LineEnd; extraHeaders?: string[] } = {}): string {
@@ -91,20 +91,18 @@ function longPrintf(bytes: Buffer): string {
 export function endingNote(result: ExchangeResult): string {
   switch (result.ending) {
     case "server-closed":
-      return result.received.length === 0 ? "nothing; the server closed the connection" : "then the server closed the connection";
+      return result.received.length === 0 ? text.common.ending.serverClosedNothing : text.common.ending.serverClosed;
     case "server-reset":
-      return result.received.length === 0
-        ? "nothing; the connection was reset (TCP RST)"
-        : "then the connection was reset (TCP RST): a client may lose even the bytes above";
+      return result.received.length === 0 ? text.common.ending.serverResetNothing : text.common.ending.serverReset;
     case "open":
-      return result.received.length === 0 ? "nothing, and the connection was still open" : "and the connection was still open";
+      return result.received.length === 0 ? text.common.ending.openNothing : text.common.ending.open;
     default:
       return "";
   }
 }
 
 function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s`;
+  return text.common.seconds((ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1));
 }
 
 /** How long a server may take to answer one request in this phase. */
@@ -174,61 +172,48 @@ export function whyNoResponse(ctx: CheckContext, asked: Asked): Finding | null {
   const { result } = asked;
   if (result.connectError) {
     return {
-      message: `The checker could not connect to your server (${result.connectError}).`,
-      hint: "Is the server still running? Look at its output below for an error.",
+      message: text.common.couldNotConnect(result.connectError),
+      hint: text.common.isServerRunning,
       sent: result.sent,
     };
   }
   if (result.reactedEarly) {
     const total = result.sent.length;
     return {
-      message:
-        `Your server reacted after ${result.sentWhenReacted} of the ${total} bytes of the request: ` +
-        `it ${result.received.length > 0 ? "answered" : "closed the connection"} before the whole request had arrived.` +
-        UNREAD_BYTES_NOTE,
-      expected: "nothing back until the empty line that ends the head (\\r\\n\\r\\n) has arrived",
-      hint:
-        "TCP is a stream: one 'data' event can hold part of a request. Add each chunk to a buffer and only " +
-        "handle the request once the buffer contains the empty line (\\r\\n\\r\\n, or \\n\\n from nc).",
+      message: text.common.reactedEarly(result.sentWhenReacted, total, result.received.length > 0) + UNREAD_BYTES_NOTE,
+      expected: text.common.reactedEarlyExpected,
+      hint: text.common.bufferUntilEmptyLine,
       ...evidence(ctx, asked),
     };
   }
   if (asked.answeredAfterClientClosed) {
     return {
-      message:
-        "Your server answered only after the checker closed its side of the connection (as nc does on Ctrl-D). " +
-        "A browser never does that: it keeps the connection open and waits for your answer.",
-      expected: "an answer as soon as the empty line that ends the head has arrived",
-      hint:
-        "Don't wait for the 'end' event to handle the request. In the 'data' handler, check whether the " +
-        "buffer now holds the empty line (\\r\\n\\r\\n) and answer right there.",
+      message: text.common.answeredAfterClientClosed,
+      expected: text.common.answeredAfterClientClosedExpected,
+      hint: text.common.answeredAfterClientClosedHint,
       ...evidence(ctx, asked),
     };
   }
   if (result.received.length === 0) {
     if (result.ending === "server-reset") {
       return {
-        message: "Your server reset the connection (TCP RST) without answering.",
-        hint:
-          "A reset happens when a socket is closed while request bytes are still unread, or when the server crashes. " +
-          "Read the whole request before you answer, and look at the server output below.",
+        message: text.common.resetWithoutAnswer,
+        hint: text.common.resetWithoutAnswerHint,
         ...evidence(ctx, asked),
       };
     }
     if (result.ending === "server-closed") {
       return {
-        message: "Your server closed the connection without sending anything back.",
-        expected: "a response: a status line, headers, an empty line and the body",
-        hint: "Write the response to the socket before you close it: socket.end(response) does both, in that order.",
+        message: text.common.closedWithoutAnswer,
+        expected: text.common.closedWithoutAnswerExpected,
+        hint: text.common.closedWithoutAnswerHint,
         ...evidence(ctx, asked),
       };
     }
     return {
-      message: `Your server sent nothing back within ${seconds(asked.timeoutMs)}, and never closed the connection.`,
-      expected: "a response as soon as the request's empty line has arrived",
-      hint:
-        "Does your server ever call socket.write or socket.end? If it waits for \\r\\n\\r\\n, print the buffer " +
-        "to see what it really received.",
+      message: text.common.noAnswer(seconds(asked.timeoutMs)),
+      expected: text.common.noAnswerExpected,
+      hint: text.common.noAnswerHint,
       ...evidence(ctx, asked),
     };
   }

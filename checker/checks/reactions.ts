@@ -4,6 +4,7 @@
  */
 import { exchange, type ExchangeResult, type Segment } from "../wire.ts";
 import type { CheckContext, Finding } from "../types.ts";
+import { text } from "../text.ts";
 import { UNREAD_BYTES_NOTE, ask, endingNote, evidence, getRequest, randomPath, tryItLine, whyNoResponse } from "./common.ts";
 
 export interface Logged {
@@ -57,31 +58,23 @@ export function judgeLogged(ctx: CheckContext, logged: Logged, path: string): Fi
     tryIt: tryItLine(ctx, logged.segments),
   };
   if (logged.result.connectError) {
-    return { message: `The checker could not connect to your server (${logged.result.connectError}).`, sent: logged.result.sent };
+    return { message: text.common.couldNotConnect(logged.result.connectError), sent: logged.result.sent };
   }
   if (logged.result.reactedEarly) {
     return {
       ...base,
-      message:
-        `Your server closed the connection after ${logged.result.sentWhenReacted} of the ${logged.result.sent.length} bytes of the request` +
-        (logged.paths.length ? `, and printed "path: ${logged.paths[0]}"` : "") +
-        ": it handled the request before all of it had arrived." +
-        UNREAD_BYTES_NOTE,
-      expected: `"path: ${path}", printed once the empty line that ends the head has arrived`,
-      hint:
-        "TCP is a stream: one 'data' event can hold part of a request. Add each chunk to a buffer and only " +
-        "handle the request once the buffer contains the empty line (\\r\\n\\r\\n, or \\n\\n from nc).",
+      message: text.reactions.closedEarly(logged.result.sentWhenReacted, logged.result.sent.length, logged.paths[0]) + UNREAD_BYTES_NOTE,
+      expected: text.reactions.closedEarlyExpected(path),
+      hint: text.common.bufferUntilEmptyLine,
     };
   }
   if (logged.paths.includes(path)) {
     if (logged.loggedAfterClientClosed) {
       return {
         ...base,
-        message:
-          "Your server printed the path only after the checker closed its side of the connection (as nc does on Ctrl-D). " +
-          "A browser never does that: it keeps the connection open while it waits.",
-        expected: `"path: ${path}" as soon as the empty line that ends the head has arrived`,
-        hint: "Don't wait for the 'end' event. In the 'data' handler, check whether the buffer holds the empty line yet, and handle the request right there.",
+        message: text.reactions.printedAfterClientClosed,
+        expected: text.reactions.printedAfterClientClosedExpected(path),
+        hint: text.reactions.printedAfterClientClosedHint,
       };
     }
     return null;
@@ -89,21 +82,17 @@ export function judgeLogged(ctx: CheckContext, logged: Logged, path: string): Fi
   if (logged.paths.length > 0) {
     return {
       ...base,
-      message: `Your server printed "path: ${logged.paths[0]}" for a request whose path is ${path}.`,
-      expected: `path: ${path}`,
-      hint: "The path is the middle part of the first line: GET /the/path HTTP/1.1. Print parseRequest's result for the whole head.",
+      message: text.reactions.wrongPath(logged.paths[0]!, path),
+      expected: text.reactions.wrongPathExpected(path),
+      hint: text.reactions.wrongPathHint,
     };
   }
   const echoed = logged.output.some((line) => line.includes(path));
   return {
     ...base,
-    message: echoed
-      ? `Your server printed the request, but no line "path: ${path}".`
-      : `Your server printed no line "path: ${path}" for this request.`,
-    expected: `a line in your server's output: path: ${path}`,
-    hint: echoed
-      ? "Once the head is complete, call parseRequest on it and print the result: console.log(`path: ${path}`)."
-      : "Collect the request's bytes until the empty line, then call parseRequest and print `path: ${path}`.",
+    message: echoed ? text.reactions.echoedNoPathLine(path) : text.reactions.noPathLine(path),
+    expected: text.reactions.noPathLineExpected(path),
+    hint: echoed ? text.reactions.echoedNoPathLineHint : text.reactions.noPathLineHint,
   };
 }
 
@@ -113,15 +102,13 @@ export function crashed(ctx: CheckContext, after: string): Finding | null {
   if (!exit) return null;
   if (exit.code === 0) {
     return {
-      message: `Your server exited (code 0) after ${after}. Nothing crashed: the program ended on its own.`,
-      hint: "A Node program ends when nothing is left to wait for. Don't close the server (server.close()) or call process.exit(): only each client's socket gets closed.",
+      message: text.reactions.exitedCleanly(after),
+      hint: text.reactions.exitedCleanlyHint,
     };
   }
   return {
-    message: `Your server crashed (${exit.signal ? `ended by ${exit.signal}` : `exit code ${exit.code}`}) after ${after}. Its output below shows the error.`,
-    hint:
-      "An exception thrown in an event handler ends the whole server. Look at the first error line below; every " +
-      "socket needs socket.on('error', ...), and code that parses a request must handle any bytes at all.",
+    message: text.reactions.crashed(exit.signal ? text.reactions.endedBy(exit.signal) : text.reactions.exitCode(exit.code), after),
+    hint: text.reactions.crashedHint,
   };
 }
 
@@ -141,19 +128,19 @@ export async function stillServes(ctx: CheckContext, after: string): Promise<Fin
   if (answers) {
     const asked = await ask(ctx, segments);
     const finding = whyNoResponse(ctx, asked);
-    if (finding) return { ...finding, message: `After ${after}, the next client was not served. ${finding.message}` };
+    if (finding) return { ...finding, message: text.reactions.nextNotServed(after, finding.message) };
   } else if (logs) {
     const logged = await sendAndWatchLog(ctx, segments);
     const finding = judgeLogged(ctx, logged, path);
-    if (finding) return { ...finding, message: `After ${after}, the next client was not served. ${finding.message}` };
+    if (finding) return { ...finding, message: text.reactions.nextNotServed(after, finding.message) };
   } else {
     // Nothing more is known to work yet than accepting a connection (and, in phase 1, closing it).
     const closes = ctx.passed("bind.closes");
     const result = await exchange({ host: ctx.host, port: ctx.port, segments, replyTimeoutMs: closes ? 2000 : 300 });
-    if (result.connectError) return { message: `After ${after}, your server no longer accepts connections (${result.connectError}).` };
+    if (result.connectError) return { message: text.reactions.noLongerAccepts(after, result.connectError) };
     if (closes && result.ending === "open") {
       return {
-        message: `After ${after}, your server did not handle the next client: it never closed that connection.`,
+        message: text.reactions.nextNeverClosed(after),
         ...evidence(ctx, { result, segments }),
       };
     }
