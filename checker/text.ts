@@ -7,6 +7,15 @@
  * test/reports/ show each sentence in place.
  */
 
+/** Phase 5 sends this many clients at once, and then this many visits at once (threads.ts reads them here). */
+export const CLIENTS = 5;
+export const BURST = 50;
+
+/** Said first by each check of requests.ts about a request that arrives in pieces. */
+const bufferHint =
+  "TCP is a stream, not a list of messages: one 'data' event may hold half a request, or the end of one. " +
+  "Add every chunk to a buffer and handle the request only when the buffer holds the empty line (\\r\\n\\r\\n).";
+
 /** A check's title and hints, from a nudge to the near-answer (a function, so they stay mutable string[]). */
 const check = (title: string, hints: string[]): { title: string; hints: string[] } => ({ title, hints });
 
@@ -197,6 +206,154 @@ export const text = {
     notClosed: (which: string) => `Your server did not close ${which}.`,
     notPrintedOf: (which: string, word: string) => `Your server did not print what ${which} sent ("${word}").`,
   },
+  /** Phase 2 (checks/parse.ts). */
+  parse: {
+    cannotImport: (name: string, error: string) => `The checker could not import your file to call ${name}: ${error}`,
+    notExported: (name: string) => `Your file does not export a function named ${name}, so the checker cannot test it.`,
+    notExportedHint: (name: string) => `Keep the word export in front of it: export function ${name}(...) { ... }`,
+    threw: (call: string, message: string) => `${call} threw ${message}`,
+    threwExpected: "a return value, never an exception",
+    timeout: (call: string) => `${call} did not return within 2 s: is there a loop that never ends?`,
+    cannotCall: (call: string, message: string) => `${call} could not be called: ${message}`,
+    aBuffer: (bytes: number) => `a Buffer (${bytes} bytes)`,
+    returned: (call: string, value: string) => `${call} returned ${value}.`,
+  },
+  /** Surviving odd clients (checks/survive.ts). */
+  survive: {
+    leftSilently: "a client connected and left without sending anything",
+    leftSilentlyTryIt: (tryIt: string) => `${tryIt}   (connects, then leaves without a word; then look at your server's output)`,
+    sentHalfThenReset: "a client sent half a request and then reset the connection (TCP RST)",
+    connectedThenReset: "a client connected and then reset the connection (TCP RST)",
+    checkerReset: "nothing: the checker reset the connection (TCP RST)",
+    typedHello: 'a client typed "Hello", Enter, Enter (as in nc)',
+  },
+  /** Requests of unusual shapes (checks/requests.ts). */
+  requests: {
+    cannotSeeOutput: "the checker cannot see what a server you started yourself prints (--port)",
+    needsFirst: (numbers: string) => `not run: needs ${numbers} to pass first`,
+    or: " or ",
+    inPieces: "This request came in 3 pieces, 100 ms apart.",
+    bareLf: "This request ends its lines with a bare \\n, as nc sends them.",
+    bigHead: (bytes: number) => `This request's head is ${bytes} bytes (a long header), sent in 2 pieces.`,
+  },
+  /** Phase 5 (checks/threads.ts). */
+  threads: {
+    tooFast: (ms: number, slowMs: number) =>
+      `A request was answered in ${ms} ms, but the server was started with SLOW_MS=${slowMs}: the slow part is gone.`,
+    tooFastExpected: (slowMs: number) => `every answer to take at least ${slowMs} ms`,
+    answerAfter: (client: number, seconds: string) => `client ${client}: answer after ${seconds} s`,
+    noAnswer: (client: number) => `client ${client}: no answer`,
+    oneAtATime: (clients: number, slowMs: number, seconds: string, inTime: number) =>
+      `${clients} clients sent a request at the same moment; each request takes SLOW_MS=${slowMs} ms. ` +
+      `After ${seconds} s, only ${inTime} of them had an answer: your server serves one client at a time.\n`,
+    oneAtATimeExpected: (clients: number, seconds: string) => `all ${clients} answers after about ${seconds} s`,
+    oneAtATimeTryIt: (tryIt: string) => `${tryIt}   (with SLOW_MS=5000, as in the lesson)`,
+    noCount: (missing: number, burst: number) => `${missing} of ${burst} visits at once got no page with a count.`,
+    countBefore: (burst: number, start: number) => `Before ${burst} visits at once the count was ${start}. The visits showed `,
+    repeatedCounts: (different: number, repeats: string) => `${different} different counts: ${repeats}. `,
+    shownTimes: (count: number, times: number) => `${count} was shown ${times} times`,
+    countRange: (from: number | undefined, to: number | undefined) => `the counts ${from}..${to}. `,
+    nextVisit: (count: number | null | undefined) => `The next visit shows ${count}.`,
+    burstExpected: (from: number, to: number, next: number) => `the counts ${from}..${to}, each once, then ${next}`,
+  },
+  /** Phase 4 (checks/counter.ts). */
+  counter: {
+    gotStatus: (path: string, status: string) => `GET ${path} got status ${status}.`,
+    ok: "HTTP/1.1 200 OK",
+    noCount: 'The page for / does not say "This page has been accessed N times."',
+    noCountExpected: "<h1>This page has been accessed 1 times.</h1> (then 2, 3, ...)",
+    firstVisitShows: (count: number | null) => `The first visit to / shows ${count}.`,
+    firstVisitExpected: "This page has been accessed 1 times.",
+    incrementFirstHint: "Increment the counter before you build the page.",
+    countOnlyRootHint: "Count only requests for /, not connections or other paths: the checker's first request was this one.",
+    refreshNoCount: 'A refresh of / got a page without "This page has been accessed N times."',
+    countWas: (count: number) => `The count was ${count}. `,
+    refreshShowed: (counts: string) => `Refreshing the page (GET /, then GET /favicon.ico) then showed ${counts}: `,
+    addsTwo: "each refresh adds 2. The favicon request is counted too.",
+    doesNotGoUp: "the count does not go up.",
+    stepOf: (step: number) => `a step of ${step} where 1 was expected.`,
+    refreshExpected: (next: number) => `${next} on this refresh: one more per view of /`,
+    incrementHint: "Increment the counter (visits += 1) each time the path is /.",
+    notFound: "HTTP/1.1 404 Not Found",
+    emptyNotFound: (path: string) => `GET ${path} got 404 with an empty body: a browser shows a blank page.`,
+    emptyNotFoundExpected: "a short body, e.g. <h1>404 Not Found</h1>",
+    otherPathCounted: (before: number, after: number, path: string) =>
+      `The count went from ${before} to ${after} across a request for ${path}: that request was counted.`,
+    connectionsCounted: (before: number, after: number) =>
+      `Between two views of / (count ${before}), three clients connected without asking for a page ` +
+      `(one silent, one reset, one sent "Hello"), and the next view shows ${after}.`,
+  },
+  /** Phase 3 (checks/respond.ts). */
+  respond: {
+    returnedOther: (call: string, value: string) => `${call} returned ${value}.`,
+    returnedOtherExpected: "a Buffer: Buffer.from(head + content, \"utf8\")",
+    returnedNothing: (call: string) => `${call} returned nothing: an empty Buffer (0 bytes).`,
+    returnedNothingExpected: (status: string) => `a whole response, starting with HTTP/1.1 ${status}`,
+    builtWithProblem: (call: string, problem: string) => `${call} built a response with a problem: ${problem}.`,
+    startsWith: (call: string, firstLine: string | undefined) => `${call} starts with "${firstLine}".`,
+    noHtmlContentType: (call: string) => `${call} has no Content-Type: text/html header.`,
+    contentTypeExpected: "Content-Type: text/html; charset=utf-8",
+    bodyNotContent: (call: string) => `${call} does not end with the content as its body.`,
+    bodyExpected: (content: string) => `the body ${content}`,
+    lengthInCharacters: (call: string, characters: number, bytes: number) =>
+      `${call} says Content-Length: ${characters}: that is the number of characters, but the body is ${bytes} bytes.`,
+    wrongLength: (call: string, said: string | undefined, bytes: number) =>
+      `${call} says Content-Length: ${said ?? "(none)"}, but the body is ${bytes} bytes.`,
+    lengthExpected: (bytes: number) => `Content-Length: ${bytes}`,
+    /** One hint per framing problem that http-reader.ts can find, by its code. */
+    problemHints: {
+      empty: "Write the response to the socket before closing it: socket.end(response).",
+      "no-status-line": 'The very first bytes of a response are the status line: "HTTP/1.1 200 OK\\r\\n".',
+      "bad-status-line": 'The status line is the version, a space, a 3-digit code, a space and a reason: "HTTP/1.1 200 OK\\r\\n".',
+      "bare-lf": "End every line of the head with \\r\\n (carriage return + line feed), not just \\n. Strict clients reject a bare \\n.",
+      "no-blank-line": "After the last header, send one more \\r\\n: the empty line (\\r\\n\\r\\n) is how the client knows where the headers end and the body starts.",
+      "bad-header": 'Each header line is "Name: value\\r\\n", with no space before the colon.',
+      "no-content-length": "Send Content-Length: <bytes of the body>. Without it a client cannot tell where the body ends, except by waiting for the connection to close.",
+      "bad-content-length": "Content-Length is one number: the size of the body in bytes. Send it once.",
+      "length-in-characters": "Count bytes, not characters: Buffer.byteLength(content, \"utf8\"), not content.length.",
+      "body-longer": "Content-Length must be exactly the body's size in bytes: compute it from the body you send, with Buffer.byteLength(body).",
+      "body-shorter": "Content-Length must be exactly the body's size in bytes: compute it from the body you send, with Buffer.byteLength(body).",
+    },
+    notValid: (problem: string) => `The response is not valid HTTP/1.1: ${problem}.`,
+    statusIs: (status: number | undefined) => `The status is ${status}; in this phase every request gets 200 OK.`,
+    ok: "HTTP/1.1 200 OK",
+    noNonAscii:
+      "The page has no non-ASCII character, so nothing shows whether Content-Length counts bytes or characters. " +
+      "The lesson's page is <h1>Hello, wörld!</h1>: keep the ö.",
+    page: "<h1>Hello, wörld!</h1>",
+    contentTypeIs: (type: string) => `Content-Type is "${type}".`,
+    noContentType: "There is no Content-Type header.",
+    noCharset: (type: string) => `The body has UTF-8 characters, but Content-Type "${type}" does not say charset=utf-8.`,
+    serverClosed: "then the server closed the connection",
+    closedWithoutSaying:
+      "Your server closed the connection after the response, but the response did not say Connection: close. " +
+      "In HTTP/1.1 a connection stays open unless one side says otherwise, so clients that reuse connections " +
+      "(browsers, Node's http.Agent) send their next request into the closed one, and it fails.",
+    closedWithoutSayingExpected: "Connection: close in the response head",
+    stillOpenLater: "and the connection was still open 0.5 s later",
+    saysCloseButOpen: "The response says Connection: close, but your server kept the connection open. A client like nc waits for the close.",
+    saysCloseButOpenExpected: "the server closes the connection after the response (socket.end)",
+    saysCloseButOpenHint: "Send the response with socket.end(response): it writes, then closes.",
+    stillOpen: "and the connection was still open",
+    secondUnanswered:
+      "Your server kept the connection open after its response, but did not answer a second request sent on it. " +
+      "A client that reuses the connection would wait forever.",
+    secondUnansweredExpected: "either Connection: close and a closed connection, or an answer to every request on the connection",
+    noAnswerWithin: (seconds: number) => `no answer within ${seconds} s`,
+    fetchGot: (status: number, characters: number) => `fetch got status ${status} and a body of ${characters} characters.`,
+    fetchGotExpected: "a status and a body",
+    fetchFailed: (url: string, error: string) => `fetch("${url}") failed: ${error}.`,
+    keepAliveFailed: (got: number, request: number, error: string) =>
+      `Node's http client, with a keep-alive agent, got ${got} of 5 pages; request ${request} failed: ${error}.`,
+    parserRejected: " Its HTTP parser rejected the response.",
+    reusedClosed: " It sent that request on the connection the previous response left open, but your server had closed it.",
+    parseErrorHint: (parseError: string) =>
+      `${parseError} is a framing problem in the response: the checks of the status line, \\r\\n line ends and Content-Length above name it.`,
+    keepAliveExpected: "five answers: Connection: close on each, or an open connection that answers each request",
+    noCurl: "curl is not installed here (install it to run this check: apt install curl, brew install curl)",
+    curlFailed: (code: number | null, stderr: string) => `curl failed (exit code ${code}): ${stderr}`,
+    closedWithoutConnectionClose: "Your server closed the connection after the response without saying Connection: close.",
+  },
   /** Every check's title and hints, by the check's id. */
   checks: {
     start: check("starts and listens on the port it is given (PORT)", [
@@ -218,6 +375,153 @@ export const text = {
       "net.createServer calls your handler once for every connection, for as long as the server listens. Don't close the server, only each client's socket.",
       "Look for server.close() or a handler registered with once(): either stops the server after the first client.",
       "Keep one net.createServer((socket) => { ... }) and one server.listen(...); inside the callback close only `socket`.",
+    ]),
+    "parse.unit-paths": check("parseRequest returns the path of the request line", [
+      "The first line of a request is METHOD, path and version, separated by single spaces: GET /a/b?x=1 HTTP/1.1. Split off the first line, then split it by spaces.",
+      "Lines may end with \\r\\n or with a bare \\n (nc sends \\n): split on \\n and trim a trailing \\r.",
+      "const firstLine = raw.split(\"\\n\")[0].replace(/\\r$/, \"\"); const parts = firstLine.split(\" \"); then return parts[1] when there are three parts.",
+    ]),
+    "parse.unit-garbage": check('parseRequest returns "" for empty or garbled input, and never throws', [
+      "Anyone can connect and send anything. Before you take parts[1], check that the line really has the shape METHOD path HTTP/version.",
+      'Return "" unless the first line has exactly three parts and the third starts with "HTTP/".',
+      'if (parts.length !== 3 || !parts[2].startsWith("HTTP/")) return ""; and never index into an array you have not checked the length of.',
+    ]),
+    "parse.logs-path": check("prints the path of each request (path: /...)", [
+      "Collect the chunks of a connection in a buffer. Once it contains the empty line (\\r\\n\\r\\n), call parseRequest on it and print `path: ${path}`.",
+      "Buffer.concat([buffer, chunk]) appends; buffer.includes(\"\\r\\n\\r\\n\") tells whether the head is complete.",
+      "let received = Buffer.alloc(0); socket.on(\"data\", (chunk) => { received = Buffer.concat([received, chunk]); const end = received.indexOf(\"\\r\\n\\r\\n\"); if (end !== -1) { console.log(`path: ${parseRequest(received.subarray(0, end).toString())}`); socket.end(); } });",
+    ]),
+    "survive.silent": check("survives a client that connects and leaves without a word", [
+      "A connection can end before any data arrives: then the 'end' event comes with nothing read. Handle it by closing quietly.",
+      "Don't assume the first 'data' event will come. Code in the 'end' or 'close' handler must work with an empty buffer.",
+      "socket.on(\"end\", () => { if (received.length === 0) console.log(\"Client left without a word\"); socket.end(); });",
+    ]),
+    "survive.reset": check("survives a client that resets the connection", [
+      "When a client vanishes (a closed tab, a lost network) the socket emits an 'error' event (ECONNRESET). An 'error' event nobody listens to crashes Node.",
+      "Add socket.on('error', (err) => console.log('client error:', err.message)) for every connection.",
+      "Put it first thing in the connection callback, before any other socket.on(...): net.createServer((socket) => { socket.on(\"error\", (err) => console.log(err.message)); ... }).",
+    ]),
+    "survive.hello": check("survives a request that is not HTTP (Hello typed into nc)", [
+      "Anyone can connect and type anything. parseRequest returns \"\" for garbage: handle that case instead of crashing.",
+      "For garbage, close the connection, or (from phase 3 on) answer 400 Bad Request.",
+      "const path = parseRequest(head); if (path === \"\") { socket.end(generateResponse(\"<h1>400 Bad Request</h1>\", \"400 Bad Request\")); return; }",
+    ]),
+    "request.pieces": check("waits for the whole request when it arrives in pieces", [
+      bufferHint,
+      "Print each chunk as it arrives (console.log(JSON.stringify(chunk.toString()))) and run the 'try it' line to watch them come.",
+      "Keep `received` outside the 'data' handler (one per connection), append each chunk, and act only when received.includes(\"\\r\\n\\r\\n\") || received.includes(\"\\n\\n\").",
+    ]),
+    "request.bare-lf": check("understands a request typed in nc (lines end with \\n, not \\r\\n)", [
+      "nc sends what you type with a bare \\n at each line end (nc -C would send \\r\\n). HTTP allows a server to accept a bare \\n too, and this lab expects it.",
+      "The head ends at \\r\\n\\r\\n or at \\n\\n, whichever comes first: look for both.",
+      "const match = /\\r\\n\\r\\n|\\n\\n/.exec(received.toString()); if (match) { const head = received.toString().slice(0, match.index); ... }",
+    ]),
+    "request.big-head": check("reads a request bigger than one read (an 8 KiB head)", [
+      "Big requests (long cookies, many headers) take several reads. A server that answers after the first read and closes leaves bytes unread, and the kernel then resets the connection: the client may never see the answer.",
+      bufferHint,
+      "Don't read a fixed amount (one read, or the first 4 KiB): keep appending chunks until the empty line has arrived, up to a generous limit such as 64 KiB.",
+    ]),
+    "threads.slow": check("every request still takes SLOW_MS (the slowness is kept, not removed)", [
+      "The wait stands for real slow work, so it must stay: make it stop blocking other clients instead of deleting it.",
+      "await setTimeout(SLOW_MS) from node:timers/promises waits without blocking; or run the blocking work in a worker thread.",
+      "Replace blockFor(SLOW_MS) with await setTimeout(SLOW_MS), in a handler declared async.",
+    ]),
+    "threads.concurrent": check(`serves ${CLIENTS} clients at the same time`, [
+      "While blockFor runs, the event loop can do nothing else: the other clients' connections wait in the kernel's queue until it ends. Replace the blocking wait with one that lets the loop go on: await setTimeout(ms).",
+      "Make the request handler async and await the wait; the count and the response come after it. Work that must block goes to a worker thread (node:worker_threads).",
+      "import { setTimeout } from \"node:timers/promises\"; async function handle(...) { const page = route(path); await setTimeout(SLOW_MS); socket.end(page); }",
+    ]),
+    "threads.burst": check(`counts exactly under load (${BURST} visits at once give ${BURST} different counts)`, [
+      "Read and update the counter with no await in between: visits += 1 and keep that value for this response, before the slow part.",
+      "If you count in a worker thread, each worker has its own copy of every variable: keep the counter in the main thread.",
+      "const { status, body } = route(path);  // counts and builds the page now\nawait setTimeout(SLOW_MS);           // then wait\nsocket.end(generateResponse(body, status));",
+    ]),
+    "counter.first-visit": check('GET / answers 200 "This page has been accessed 1 times."', [
+      "Keep a counter outside the connection handler (let visits = 0), add 1 when the path is /, and put the new value in the page.",
+      "Start at 0 and increment before you build the page, so the first visitor sees 1.",
+      "let visits = 0; ... if (path === \"/\") { visits += 1; socket.end(generateResponse(`<h1>This page has been accessed ${visits} times.</h1>`)); }",
+    ]),
+    "counter.well-formed": check("the page is a well-formed HTTP/1.1 response (as in phase 3)", [
+      "Build every response with your generateResponse from phase 3.",
+      "The message above names the framing problem; phase 3's checks explain each one.",
+    ]),
+    "counter.refresh": check("counts 1 more on each refresh (a browser asks for / and /favicon.ico)", [
+      "A browser asks for /favicon.ico (the tab's icon) on its own. Count a visit only when the path is exactly /.",
+      "if (path === \"/\") { visits += 1; ... } else { answer 404 without counting }",
+      "Open http://127.0.0.1:8000/ in a browser with your server running and watch its output: each refresh prints two paths.",
+    ]),
+    "counter.favicon": check("answers /favicon.ico with 404 Not Found and a body", [
+      "We have no icon: say so with the status line HTTP/1.1 404 Not Found, and a short body like <h1>404 Not Found</h1>.",
+      "generateResponse(\"<h1>404 Not Found</h1>\", \"404 Not Found\")",
+      "Any path but / (the favicon included) takes the 404 branch, and that branch does not touch the counter.",
+    ]),
+    "counter.unknown": check("answers other paths with 404 and does not count them", [
+      "Only / is a page here. Every other path gets 404 Not Found, and does not touch the counter.",
+      "Route on the exact path: if (path === \"/\") ... else 404.",
+      "if (path === \"/\") { visits += 1; ...200... } else { socket.end(generateResponse(\"<h1>404 Not Found</h1>\", \"404 Not Found\")); }",
+    ]),
+    "counter.connections": check("counts page views, not connections", [
+      "A connection is not a page view: clients connect and leave, reset, or send garbage. Count only complete requests for /.",
+      "Increment the counter where you handle a request whose path is /, not in the connection handler.",
+      "Move visits += 1 out of net.createServer's callback into the branch if (path === \"/\").",
+    ]),
+    "respond.unit-format": check("generateResponse builds status line, headers, empty line and body", [
+      "A response is: HTTP/1.1 <status>\\r\\n, then one header per line (Name: value\\r\\n), then \\r\\n alone, then the body.",
+      "Every line ends with \\r\\n, and the head ends with one more \\r\\n: that empty line is how a client knows the body starts.",
+      "`HTTP/1.1 ${status}\\r\\nContent-Type: text/html; charset=utf-8\\r\\nContent-Length: ${length}\\r\\nConnection: close\\r\\n\\r\\n` + content",
+    ]),
+    "respond.unit-bytes": check("generateResponse counts Content-Length in bytes, not characters", [
+      "Content-Length is a number of bytes. In UTF-8, ü and ß take 2 bytes each and ✓ takes 3, so content.length (characters) is too small.",
+      "Buffer.byteLength(content, \"utf8\") counts bytes.",
+      "`Content-Length: ${Buffer.byteLength(content, \"utf8\")}\\r\\n`",
+    ]),
+    "respond.answers": check("answers a request", [
+      "Once the head is complete, build the response with generateResponse and send it: socket.end(response).",
+      "socket.end(data) writes the data, then closes: exactly what an HTTP/1.0-style server does.",
+      "Where the head is complete: const path = parseRequest(head); socket.end(generateResponse(PAGE));",
+    ]),
+    /** The first hint of the four framing checks is their problem's hint (respond.problemHints). */
+    "respond.status-line": check("starts with a status line (HTTP/1.1 200 OK)", [
+      "Look at the first line under 'got': it must be exactly HTTP/1.1, a space, the code, a space, the reason.",
+      "generateResponse builds the status line first: `HTTP/1.1 ${status}\\r\\n` with status = \"200 OK\".",
+    ]),
+    "respond.crlf": check("ends every line of the head with \\r\\n", [
+      "In the 'got' lines, every line must end with \\r\\n; the one that ends with \\n alone is the one to fix.",
+      "Write \"\\r\\n\" (two characters: \\r then \\n) at the end of the status line, of each header and of the empty line.",
+    ]),
+    "respond.blank-line": check("ends the head with an empty line (\\r\\n\\r\\n)", [
+      "After the last header line comes one more \\r\\n on its own: the head ends with \\r\\n\\r\\n.",
+      "... + \"Connection: close\\r\\n\" + \"\\r\\n\" + content",
+    ]),
+    "respond.content-length": check("sends a Content-Length equal to the body's size in bytes", [
+      "The client reads exactly Content-Length bytes after the empty line: too few and it waits, too many and it cuts the body.",
+      "`Content-Length: ${Buffer.byteLength(content, \"utf8\")}\\r\\n`, computed from the very body you send.",
+    ]),
+    "respond.page": check("answers 200 OK with the page <h1>Hello, wörld!</h1>", [
+      "Send generateResponse(\"<h1>Hello, wörld!</h1>\") for every request. The ö is there on purpose: it is 2 bytes in UTF-8.",
+      "Every request gets 200 OK in this phase, whatever its path: socket.end(generateResponse(PAGE)).",
+    ]),
+    "respond.content-type": check("says Content-Type: text/html; charset=utf-8", [
+      "Content-Type tells the browser how to show the body. Without charset=utf-8, a browser may guess another encoding and show wÃ¶rld for wörld.",
+      "\"Content-Type: text/html; charset=utf-8\\r\\n\"",
+    ]),
+    "respond.connection": check("closes the connection and says Connection: close (or serves the next request on it)", [
+      "HTTP/1.1 connections stay open by default. If you close after each response, say so with the header Connection: close, or clients will send their next request into a closed connection.",
+      "Add \"Connection: close\\r\\n\" to the head in generateResponse, and keep calling socket.end(response).",
+      "If you keep connections open instead, reset your buffer after each response and handle the next request that arrives on the same socket.",
+    ]),
+    "client.fetch": check("Node's fetch gets the page", [
+      "fetch is strict about framing: status line, \\r\\n line ends, Content-Length in bytes. The checks above name the first problem.",
+      "Run the 'try it' line: the error fetch prints (its cause) names what it could not parse.",
+    ]),
+    "client.keep-alive": check("a client that reuses connections gets five pages in a row", [
+      "Clients that reuse connections send the next request on the same socket unless the response said Connection: close.",
+      "Add Connection: close to every response you close after.",
+      "The 'try it' line runs the same client twice in a row: the second request is the one that fails.",
+    ]),
+    "client.curl": check("curl gets the page", [
+      "curl -v shows every header it sends and receives: run the 'try it' line to see the exchange.",
+      "curl's error code says what went wrong: 52 is an empty reply, 56 a reset, 28 a timeout.",
     ]),
   },
 } as const;

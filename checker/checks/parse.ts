@@ -1,6 +1,7 @@
 /** Phase 2: find the path in the request line, once the whole head has arrived. */
 import type { CallOutcome } from "../module-caller.ts";
 import type { Check, CheckContext, Finding } from "../types.ts";
+import { text } from "../text.ts";
 import { getRequest, randomPath } from "./common.ts";
 import { judgeLogged, sendAndWatchLog } from "./reactions.ts";
 
@@ -9,14 +10,14 @@ export async function callExport(ctx: CheckContext, name: string, args: unknown[
   const module = ctx.module!;
   const loaded = await module.exports();
   if ("error" in loaded) {
-    return { finding: { status: "error", message: `The checker could not import your file to call ${name}: ${loaded.error}` } };
+    return { finding: { status: "error", message: text.parse.cannotImport(name, loaded.error) } };
   }
   if (!loaded.exports.includes(name)) {
     return {
       finding: {
         status: "error",
-        message: `Your file does not export a function named ${name}, so the checker cannot test it.`,
-        hint: `Keep the word export in front of it: export function ${name}(...) { ... }`,
+        message: text.parse.notExported(name),
+        hint: text.parse.notExportedHint(name),
       },
     };
   }
@@ -24,17 +25,17 @@ export async function callExport(ctx: CheckContext, name: string, args: unknown[
   const outcome = await module.call(name, args);
   if (outcome.kind === "value") return { value: outcome };
   if (outcome.kind === "threw") {
-    return { finding: { message: `${call} threw ${outcome.message}`, expected: "a return value, never an exception" } };
+    return { finding: { message: text.parse.threw(call, outcome.message), expected: text.parse.threwExpected } };
   }
   if (outcome.kind === "timeout") {
-    return { finding: { message: `${call} did not return within 2 s: is there a loop that never ends?` } };
+    return { finding: { message: text.parse.timeout(call) } };
   }
-  return { finding: { status: "error", message: `${call} could not be called: ${outcome.message}` } };
+  return { finding: { status: "error", message: text.parse.cannotCall(call, outcome.message) } };
 }
 
 function shown(value: string | Buffer | { other: string }): string {
   if (typeof value === "string") return JSON.stringify(value);
-  if (Buffer.isBuffer(value)) return `a Buffer (${value.length} bytes)`;
+  if (Buffer.isBuffer(value)) return text.parse.aBuffer(value.length);
   return value.other;
 }
 
@@ -44,7 +45,7 @@ async function expectReturns(ctx: CheckContext, input: string, expected: string)
   const value = called.value.value;
   if (value === expected) return null;
   return {
-    message: `parseRequest(${JSON.stringify(input.length > 70 ? input.slice(0, 70) + "…" : input)}) returned ${shown(value)}.`,
+    message: text.parse.returned(`parseRequest(${JSON.stringify(input.length > 70 ? input.slice(0, 70) + "…" : input)})`, shown(value)),
     sent: input,
     expected: JSON.stringify(expected),
   };
@@ -52,13 +53,8 @@ async function expectReturns(ctx: CheckContext, input: string, expected: string)
 
 export const parseUnitPaths: Check = {
   id: "parse.unit-paths",
-  title: "parseRequest returns the path of the request line",
+  ...text.checks["parse.unit-paths"],
   needsModule: true,
-  hints: [
-    "The first line of a request is METHOD, path and version, separated by single spaces: GET /a/b?x=1 HTTP/1.1. Split off the first line, then split it by spaces.",
-    "Lines may end with \\r\\n or with a bare \\n (nc sends \\n): split on \\n and trim a trailing \\r.",
-    "const firstLine = raw.split(\"\\n\")[0].replace(/\\r$/, \"\"); const parts = firstLine.split(\" \"); then return parts[1] when there are three parts.",
-  ],
   async run(ctx) {
     const word = ctx.rng.word(5);
     const cases: Array<[string, string]> = [
@@ -79,13 +75,8 @@ export const parseUnitPaths: Check = {
 
 export const parseUnitGarbage: Check = {
   id: "parse.unit-garbage",
-  title: 'parseRequest returns "" for empty or garbled input, and never throws',
+  ...text.checks["parse.unit-garbage"],
   needsModule: true,
-  hints: [
-    "Anyone can connect and send anything. Before you take parts[1], check that the line really has the shape METHOD path HTTP/version.",
-    'Return "" unless the first line has exactly three parts and the third starts with "HTTP/".',
-    'if (parts.length !== 3 || !parts[2].startsWith("HTTP/")) return ""; and never index into an array you have not checked the length of.',
-  ],
   async run(ctx) {
     const cases = ["", "\r\n", "Hello", "Hello\n\n", `hello there ${ctx.rng.word(4)}\r\n\r\n`, "GET\r\n\r\n"];
     for (const input of cases) {
@@ -98,13 +89,8 @@ export const parseUnitGarbage: Check = {
 
 export const parseLogsPath: Check = {
   id: "parse.logs-path",
-  title: "prints the path of each request (path: /...)",
+  ...text.checks["parse.logs-path"],
   needsOutput: true,
-  hints: [
-    "Collect the chunks of a connection in a buffer. Once it contains the empty line (\\r\\n\\r\\n), call parseRequest on it and print `path: ${path}`.",
-    "Buffer.concat([buffer, chunk]) appends; buffer.includes(\"\\r\\n\\r\\n\") tells whether the head is complete.",
-    "let received = Buffer.alloc(0); socket.on(\"data\", (chunk) => { received = Buffer.concat([received, chunk]); const end = received.indexOf(\"\\r\\n\\r\\n\"); if (end !== -1) { console.log(`path: ${parseRequest(received.subarray(0, end).toString())}`); socket.end(); } });",
-  ],
   async run(ctx) {
     for (let i = 0; i < 2; i++) {
       const path = randomPath(ctx);
