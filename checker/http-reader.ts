@@ -3,6 +3,7 @@
  * (RFC 9112) must, and lists every framing problem it finds, each with a code the checks can name.
  * It never throws: whatever the bytes, it returns what it could read and what is wrong.
  */
+import { text } from "./text.ts";
 
 export type ProblemCode =
   | "empty"
@@ -99,7 +100,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
     problems,
   };
   if (bytes.length === 0) {
-    problems.push({ code: "empty", message: "no bytes came back" });
+    problems.push({ code: "empty", message: text.reader.empty });
     return result;
   }
 
@@ -115,7 +116,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
   if (bareLfLine !== -1) {
     problems.push({
       code: "bare-lf",
-      message: `line ${bareLfLine + 1} of the head ends with a bare \\n; HTTP needs \\r\\n at the end of every line`,
+      message: text.reader.bareLf(bareLfLine + 1),
     });
   }
   const lines = rawLines.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
@@ -131,17 +132,17 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
       reason: status[4] ?? "",
     };
     if (status[1] !== "1") {
-      problems.push({ code: "bad-status-line", message: `the version is HTTP/${result.statusLine.version}; this lab speaks HTTP/1.1` });
+      problems.push({ code: "bad-status-line", message: text.reader.badVersion(result.statusLine.version) });
     }
   } else if (/^HTTP\//i.test(first)) {
     problems.push({
       code: "bad-status-line",
-      message: `the status line "${first}" is not of the form "HTTP/1.1 <3-digit code> <reason>"`,
+      message: text.reader.badStatusLine(first),
     });
   } else {
     problems.push({
       code: "no-status-line",
-      message: first === "" ? "the response does not start with a status line" : `the response starts with "${truncate(first)}" instead of a status line like "HTTP/1.1 200 OK"`,
+      message: first === "" ? text.reader.noStatusLine : text.reader.startsWith(truncate(first)),
     });
   }
 
@@ -153,7 +154,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
       if (match) {
         result.headers.push([match[1]!, match[2]!]);
       } else if (bodyStart !== null) {
-        problems.push({ code: "bad-header", message: `"${truncate(line)}" is not a header line of the form "Name: value"` });
+        problems.push({ code: "bad-header", message: text.reader.badHeader(truncate(line)) });
       }
     }
   }
@@ -162,9 +163,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
     if (result.statusLine || /^HTTP\//i.test(first)) {
       problems.push({
         code: "no-blank-line",
-        message: closed
-          ? "the head never ends: there is no empty line (\\r\\n\\r\\n) between the headers and the body"
-          : "the head has not ended yet: no empty line (\\r\\n\\r\\n) has arrived",
+        message: closed ? text.reader.headNeverEnds : text.reader.headNotEnded,
       });
     }
     return result;
@@ -173,7 +172,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
   const afterHead = bytes.subarray(bodyStart);
   const lengths = result.headers.filter(([name]) => name.toLowerCase() === "content-length").map(([, value]) => value);
   if (lengths.length === 0) {
-    problems.push({ code: "no-content-length", message: "there is no Content-Length header" });
+    problems.push({ code: "no-content-length", message: text.reader.noContentLength });
     result.body = afterHead;
     return result;
   }
@@ -181,7 +180,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
   if (distinct.length > 1 || !/^\d+$/.test(distinct[0]!)) {
     problems.push({
       code: "bad-content-length",
-      message: distinct.length > 1 ? `Content-Length is given twice, with different values (${distinct.join(", ")})` : `Content-Length "${distinct[0]}" is not a number of bytes`,
+      message: distinct.length > 1 ? text.reader.twoLengths(distinct.join(", ")) : text.reader.notANumber(distinct[0]),
     });
     result.body = afterHead;
     return result;
@@ -195,7 +194,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
     if (closed) {
       problems.push({
         code: "body-shorter",
-        message: `Content-Length says ${length} bytes, but only ${afterHead.length} bytes of body came before the end`,
+        message: text.reader.bodyShorter(length, afterHead.length),
       });
     }
   } else if (afterHead.length > length && closed) {
@@ -204,17 +203,17 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
       characters === length
         ? {
             code: "length-in-characters",
-            message: `Content-Length says ${length}, but the body is ${afterHead.length} bytes: ${length} is its length in characters (a non-ASCII character like ö takes 2 or more bytes in UTF-8)`,
+            message: text.reader.lengthInCharacters(length, afterHead.length),
           }
         : {
             code: "body-longer",
-            message: `Content-Length says ${length} bytes, but ${afterHead.length} bytes of body came (${afterHead.length - length} too many: a client takes them for the start of the next response)`,
+            message: text.reader.bodyLonger(length, afterHead.length),
           },
     );
   }
   return result;
 }
 
-function truncate(text: string, max = 60): string {
-  return text.length > max ? text.slice(0, max) + "…" : text;
+function truncate(line: string, max = 60): string {
+  return line.length > max ? line.slice(0, max) + "…" : line;
 }

@@ -6,6 +6,7 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import type { CheckResult, Phase, RunReport, Target } from "./types.ts";
 import { visibleLines } from "./visible.ts";
+import { text } from "./text.ts";
 
 export interface Style {
   chalk: ChalkInstance;
@@ -26,16 +27,16 @@ export const plainStyle: Style = { chalk: new Chalk({ level: 0 }), width: 100 };
 
 export function describeTarget(target: Target): string {
   if (target.kind === "file") return target.label;
-  if (target.kind === "cmd") return `the command: ${target.command}`;
-  return `the server you started on port ${target.port}`;
+  if (target.kind === "cmd") return text.report.command(target.command);
+  return text.report.ownServer(target.port);
 }
 
 export function renderHeader(phase: Phase, target: Target, info: { seed: number; port: number; slowMs: number }, style: Style): string {
   const { chalk } = style;
-  const where = target.kind === "port" ? `port ${info.port}` : `port ${info.port} (PORT=${info.port}${info.slowMs ? `, SLOW_MS=${info.slowMs}` : ""})`;
+  const where = target.kind === "port" ? text.report.port(info.port) : text.report.portWithEnv(info.port, info.slowMs);
   return [
-    chalk.bold(`Phase ${phase.number} · ${phase.title}`),
-    chalk.dim(`Grading ${describeTarget(target)} on ${where} · seed ${info.seed}`),
+    chalk.bold(text.report.phaseTitle(phase.number, phase.title)),
+    chalk.dim(text.report.grading(describeTarget(target), where, info.seed)),
     "",
   ].join("\n");
 }
@@ -45,36 +46,37 @@ const MARKS = { pass: "✓", fail: "✗", error: "!", skip: "-" } as const;
 export function renderResult(result: CheckResult, style: Style): string {
   const { chalk } = style;
   const colour = { pass: chalk.green, fail: chalk.red, error: chalk.magenta, skip: chalk.dim }[result.status];
-  const label = result.status === "error" ? " (error: the server did not run properly)" : "";
+  const label = result.status === "error" ? text.report.errorLabel : "";
   const title = `${colour(MARKS[result.status])} ${result.number} ${result.title}${result.status === "error" ? colour(label) : ""}`;
   const time = result.status === "pass" || result.status === "fail" ? chalk.dim(`  ${formatMs(result.durationMs)}`) : "";
   if (result.status === "pass") return `  ${title}${time}`;
-  if (result.status === "skip") return `  ${chalk.dim(`${MARKS.skip} ${result.number} ${result.title} — ${result.finding?.message ?? "skipped"}`)}`;
+  if (result.status === "skip") return `  ${chalk.dim(`${MARKS.skip} ${result.number} ${result.title} — ${result.finding?.message ?? text.report.skipped}`)}`;
 
   const finding = result.finding!;
   const lines = [`  ${title}${time}`];
   const indent = "      ";
   const labelWidth = 10;
   const field = (name: string, body: string[]): void => {
-    body.forEach((text, i) => lines.push(`${indent}${i === 0 ? chalk.bold(name.padEnd(labelWidth)) : " ".repeat(labelWidth)}${text}`));
+    body.forEach((line, i) => lines.push(`${indent}${i === 0 ? chalk.bold(name.padEnd(labelWidth)) : " ".repeat(labelWidth)}${line}`));
   };
-  lines.push(...wrap(finding.message, style.width - indent.length).map((text) => indent + text));
-  if (finding.sent !== undefined) field("sent", visibleLines(finding.sent, { maxBytes: 400 }));
+  const { labels } = text.report;
+  lines.push(...wrap(finding.message, style.width - indent.length).map((line) => indent + line));
+  if (finding.sent !== undefined) field(labels.sent, visibleLines(finding.sent, { maxBytes: 400 }));
   if (finding.received !== undefined || finding.receivedNote) {
     const got = finding.received && finding.received.length > 0 ? visibleLines(finding.received, { maxBytes: 600 }) : [];
     if (finding.receivedNote) got.push(chalk.dim(`(${finding.receivedNote})`));
-    field("got", got);
+    field(labels.got, got);
   }
-  if (finding.expected) field("expected", wrap(finding.expected, style.width - indent.length - labelWidth));
-  if (result.hint) field("hint", wrap(result.hint, style.width - indent.length - labelWidth).map((text) => chalk.cyan(text)));
-  if (finding.tryIt) field("try it", finding.tryIt.split("\n"));
+  if (finding.expected) field(labels.expected, wrap(finding.expected, style.width - indent.length - labelWidth));
+  if (result.hint) field(labels.hint, wrap(result.hint, style.width - indent.length - labelWidth).map((line) => chalk.cyan(line)));
+  if (finding.tryIt) field(labels.tryIt, finding.tryIt.split("\n"));
   if (result.serverTail) {
     if (result.serverTail.length === 0) {
-      lines.push(`${indent}${chalk.bold("server output:")} ${chalk.dim("(it printed nothing)")}`);
+      lines.push(`${indent}${chalk.bold(text.report.serverOutput)} ${chalk.dim(text.report.printedNothing)}`);
     } else {
       const tail = result.serverTail.slice(-8);
-      lines.push(`${indent}${chalk.bold(`server output (last ${tail.length} line${tail.length > 1 ? "s" : ""}):`)}`);
-      for (const text of tail) lines.push(`${indent}  ${chalk.dim("│")} ${text}`);
+      lines.push(`${indent}${chalk.bold(text.report.serverOutputLast(tail.length))}`);
+      for (const line of tail) lines.push(`${indent}  ${chalk.dim("│")} ${line}`);
     }
   }
   return lines.join("\n") + "\n";
@@ -84,17 +86,17 @@ export function renderSummary(report: RunReport, style: Style, nextPhase: Phase 
   const { chalk } = style;
   const count = (status: CheckResult["status"]): number => report.results.filter((result) => result.status === status).length;
   const [passed, failed, errors, skipped] = [count("pass"), count("fail"), count("error"), count("skip")];
-  const parts = [`${passed} passed`, `${failed} failed`];
-  if (errors) parts.push(`${errors} error${errors > 1 ? "s" : ""}`);
-  if (skipped) parts.push(`${skipped} skipped`);
+  const parts = [text.report.passed(passed), text.report.failed(failed)];
+  if (errors) parts.push(text.report.errors(errors));
+  if (skipped) parts.push(text.report.skippedCount(skipped));
   const lines = ["", `${parts.join(", ")} ${chalk.dim(`(${formatMs(report.durationMs)})`)}`];
   const first = report.results.find((result) => result.status === "fail" || result.status === "error");
   if (!first) {
-    lines.push(chalk.green.bold(`Phase ${report.phase.number} passed.`) + (nextPhase ? ` Next: ${nextPhase.dir}/README.md` : " That was the last phase: well done."));
+    lines.push(chalk.green.bold(text.report.phasePassed(report.phase.number)) + (nextPhase ? text.report.next(`${nextPhase.dir}/README.md`) : text.report.lastPhase));
   } else {
-    lines.push(`Fix ${first.number} first, then run the check again. This run's requests are repeated exactly with --seed ${report.seed}.`);
+    lines.push(text.report.fixFirst(first.number, report.seed));
     if (report.results.some((result) => result.finding?.tryIt) && report.target.kind === "file") {
-      lines.push(chalk.dim(`"try it" lines talk to your own server on port 8000: start it first with npx tsx ${report.target.label}`));
+      lines.push(chalk.dim(text.report.tryItNote(report.target.label)));
     }
   }
   return lines.join("\n") + "\n";
@@ -109,12 +111,12 @@ export function renderReport(report: RunReport, style: Style, nextPhase?: Phase)
 }
 
 function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? text.report.ms(ms) : text.report.seconds((ms / 1000).toFixed(1));
 }
 
-function wrap(text: string, width: number): string[] {
+function wrap(prose: string, width: number): string[] {
   const out: string[] = [];
-  for (const paragraph of text.split("\n")) {
+  for (const paragraph of prose.split("\n")) {
     if (/^\s/.test(paragraph)) {
       out.push(paragraph); // preformatted (a source excerpt)
       continue;

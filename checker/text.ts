@@ -354,6 +354,83 @@ export const text = {
     curlFailed: (code: number | null, stderr: string) => `curl failed (exit code ${code}): ${stderr}`,
     closedWithoutConnectionClose: "Your server closed the connection after the response without saying Connection: close.",
   },
+  /** Phase 4 in a real browser (checks/browser.ts). */
+  browser: {
+    didNotLoad: (seconds: number) => `the page did not finish loading within ${seconds} s`,
+    noAnswer: "no answer",
+    pageSays: (count: number) => ` (the page says ${count})`,
+    iconByChecker: " (icon asked by the checker from inside the page)",
+    load: (n: number, how: "opened" | "refreshed", asked: string, by: string) => `  load ${n}, ${how === "opened" ? "opened" : "refreshed"}: ${asked}${by}`,
+    nothingReached: "nothing reached the server",
+    notRun: (why: string) => `not run: ${why}`,
+    noCount: 'The page for / no longer says "This page has been accessed N times."',
+    launchFailed: (error: string) => `not run: ${error}. Try another browser with LAB_CHROMIUM=/path/to/chrome.`,
+    stopped: (error: string) => `not run: the browser stopped working during the check (${error}).`,
+    tryIt: (port: number) => `open http://localhost:${port}/ in a browser, and refresh it with Ctrl+Shift+R (a hard refresh) a few times`,
+    story: (before: number, refreshes: number) =>
+      `The page showed ${before} before the browser came. Chromium then opened it and refreshed it ${refreshes === 2 ? "twice" : `${refreshes} times`} ` +
+      "(Ctrl+Shift+R), as a person does; after each load it asked for /favicon.ico, the tab's icon.",
+    couldNotShow: (story: string, load: number, error: string, details: string) =>
+      `${story} On load ${load} the browser could not show the page: ${error}.${details}`,
+    emptyPage: "an empty page",
+    statusNote: (status: number) => ` (status ${status})`,
+    noCountShown: (story: string, load: number, shown: string, status: string, details: string) =>
+      `${story} On load ${load} it showed ${shown}${status}, without "This page has been accessed N times."${details}`,
+    addsTwo: "each refresh adds 2: the favicon request was counted too.",
+    doesNotGoUp: "the count does not go up.",
+    movedBy: (load: number, step: number) => `load ${load} moved it by ${step}, where 1 was expected.`,
+    wrongCounts: (story: string, counts: string, before: number, relative: string, expected: string, verdict: string, details: string) =>
+      `${story} The page showed ${counts}: counted from ${before}, that is ${relative}, where the tutorial's test ` +
+      `expects ${expected}. ${verdict[0]!.toUpperCase()}${verdict.slice(1)}${details}`,
+    wrongCountsExpected: (counts: string) => `${counts}: one more per load of /, none for /favicon.ico`,
+  },
+  /** The report a student reads (report.ts). */
+  report: {
+    command: (command: string) => `the command: ${command}`,
+    ownServer: (port: number) => `the server you started on port ${port}`,
+    port: (port: number) => `port ${port}`,
+    portWithEnv: (port: number, slowMs: number) => `port ${port} (PORT=${port}${slowMs ? `, SLOW_MS=${slowMs}` : ""})`,
+    phaseTitle: (n: number, title: string) => `Phase ${n} · ${title}`,
+    grading: (target: string, where: string, seed: number) => `Grading ${target} on ${where} · seed ${seed}`,
+    errorLabel: " (error: the server did not run properly)",
+    skipped: "skipped",
+    /** The labels in front of a finding's evidence, padded to 10 characters in the report. */
+    labels: { sent: "sent", got: "got", expected: "expected", hint: "hint", tryIt: "try it" },
+    serverOutput: "server output:",
+    printedNothing: "(it printed nothing)",
+    serverOutputLast: (lines: number) => `server output (last ${lines} line${lines > 1 ? "s" : ""}):`,
+    passed: (n: number) => `${n} passed`,
+    failed: (n: number) => `${n} failed`,
+    errors: (n: number) => `${n} error${n > 1 ? "s" : ""}`,
+    skippedCount: (n: number) => `${n} skipped`,
+    phasePassed: (n: number) => `Phase ${n} passed.`,
+    next: (readme: string) => ` Next: ${readme}`,
+    lastPhase: " That was the last phase: well done.",
+    fixFirst: (number: string, seed: number) => `Fix ${number} first, then run the check again. This run's requests are repeated exactly with --seed ${seed}.`,
+    tryItNote: (file: string) => `"try it" lines talk to your own server on port 8000: start it first with npx tsx ${file}`,
+    ms: (ms: number) => `${ms} ms`,
+    seconds: (s: string) => `${s} s`,
+  },
+  /** What is wrong with a response, as http-reader.ts reads it strictly. */
+  reader: {
+    empty: "no bytes came back",
+    bareLf: (line: number) => `line ${line} of the head ends with a bare \\n; HTTP needs \\r\\n at the end of every line`,
+    badVersion: (version: string) => `the version is HTTP/${version}; this lab speaks HTTP/1.1`,
+    badStatusLine: (line: string) => `the status line "${line}" is not of the form "HTTP/1.1 <3-digit code> <reason>"`,
+    noStatusLine: "the response does not start with a status line",
+    startsWith: (start: string) => `the response starts with "${start}" instead of a status line like "HTTP/1.1 200 OK"`,
+    badHeader: (line: string) => `"${line}" is not a header line of the form "Name: value"`,
+    headNeverEnds: "the head never ends: there is no empty line (\\r\\n\\r\\n) between the headers and the body",
+    headNotEnded: "the head has not ended yet: no empty line (\\r\\n\\r\\n) has arrived",
+    noContentLength: "there is no Content-Length header",
+    twoLengths: (values: string) => `Content-Length is given twice, with different values (${values})`,
+    notANumber: (value: string | undefined) => `Content-Length "${value}" is not a number of bytes`,
+    bodyShorter: (length: number, got: number) => `Content-Length says ${length} bytes, but only ${got} bytes of body came before the end`,
+    lengthInCharacters: (length: number, bytes: number) =>
+      `Content-Length says ${length}, but the body is ${bytes} bytes: ${length} is its length in characters (a non-ASCII character like ö takes 2 or more bytes in UTF-8)`,
+    bodyLonger: (length: number, got: number) =>
+      `Content-Length says ${length} bytes, but ${got} bytes of body came (${got - length} too many: a client takes them for the start of the next response)`,
+  },
   /** Every check's title and hints, by the check's id. */
   checks: {
     start: check("starts and listens on the port it is given (PORT)", [
@@ -522,6 +599,11 @@ export const text = {
     "client.curl": check("curl gets the page", [
       "curl -v shows every header it sends and receives: run the 'try it' line to see the exchange.",
       "curl's error code says what went wrong: 52 is an empty reply, 56 a reset, 28 a timeout.",
+    ]),
+    "counter.browser": check("in a real browser (headless Chromium), each refresh shows 1 more, favicon requests included", [
+      "After loading a page, a browser asks for /favicon.ico (the tab's icon) on its own. Count a visit only when the path is exactly /.",
+      "if (path === \"/\") { visits += 1; ... } else { answer 404 without counting }",
+      "Start your server, open http://localhost:8000/ in a browser and press Ctrl+Shift+R a few times while you watch its output: each load prints path: / and then path: /favicon.ico.",
     ]),
   },
 } as const;

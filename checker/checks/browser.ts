@@ -6,6 +6,7 @@
 import { News } from "../news.ts";
 import { Chromium, BrowserError, findChromium, type CdpEvent } from "../chromium.ts";
 import type { Check, CheckContext, Finding } from "../types.ts";
+import { text } from "../text.ts";
 import { evidence, whyNoResponse } from "./common.ts";
 import { COUNT, view } from "./counter.ts";
 
@@ -91,7 +92,7 @@ async function load(browser: Chromium, session: string, url: string, how: Load["
       await browser.send("Page.reload", { ignoreCache: true }, session);
     }
     if (error) loaded.cancel();
-    if (!error && !(await loaded.event)) error = `the page did not finish loading within ${LOAD_TIMEOUT_MS / 1000} s`;
+    if (!error && !(await loaded.event)) error = text.browser.didNotLoad(LOAD_TIMEOUT_MS / 1000);
     const page = documentId ? requests.get(documentId) : undefined;
     error ??= page?.failed ?? null;
 
@@ -115,9 +116,9 @@ async function load(browser: Chromium, session: string, url: string, how: Load["
     }
 
     const shown = await browser.send("Runtime.evaluate", { expression: "document.body ? document.body.innerText : ''", returnByValue: true }, session);
-    const text = String(shown.result?.value ?? "").trim();
-    const match = COUNT.exec(text);
-    return { how, error, status: page?.status ?? null, text, count: match ? Number(match[1]) : null, favicon, requests: [...requests.values()] };
+    const pageText = String(shown.result?.value ?? "").trim();
+    const match = COUNT.exec(pageText);
+    return { how, error, status: page?.status ?? null, text: pageText, count: match ? Number(match[1]) : null, favicon, requests: [...requests.values()] };
   } finally {
     unlisten();
   }
@@ -128,27 +129,22 @@ function describeLoad(load: Load, index: number): string {
   const asked = load.requests
     .filter((request) => request.path === "/" || request.path === "/favicon.ico")
     .map((request) => {
-      const got = request.failed ?? (request.status === null ? "no answer" : String(request.status));
-      const shown = request.path === "/" && load.count !== null ? ` (the page says ${load.count})` : "";
+      const got = request.failed ?? (request.status === null ? text.browser.noAnswer : String(request.status));
+      const shown = request.path === "/" && load.count !== null ? text.browser.pageSays(load.count) : "";
       return `GET ${request.path} ${got}${shown}`;
     });
-  const by = load.favicon === "page" ? " (icon asked by the checker from inside the page)" : "";
-  return `  load ${index + 1}, ${load.how}: ${asked.join(", ") || "nothing reached the server"}${by}`;
+  const by = load.favicon === "page" ? text.browser.iconByChecker : "";
+  return text.browser.load(index + 1, load.how, asked.join(", ") || text.browser.nothingReached, by);
 }
 
 export const counterBrowser: Check = {
   id: "counter.browser",
-  title: "in a real browser (headless Chromium), each refresh shows 1 more, favicon requests included",
+  ...text.checks["counter.browser"],
   needsBrowser: true,
   requires: ["counter.first-visit"],
-  hints: [
-    "After loading a page, a browser asks for /favicon.ico (the tab's icon) on its own. Count a visit only when the path is exactly /.",
-    "if (path === \"/\") { visits += 1; ... } else { answer 404 without counting }",
-    "Start your server, open http://localhost:8000/ in a browser and press Ctrl+Shift+R a few times while you watch its output: each load prints path: / and then path: /favicon.ico.",
-  ],
   async run(ctx) {
     const chromium = findChromium();
-    if ("missing" in chromium) return { status: "skip", message: `not run: ${chromium.missing}` };
+    if ("missing" in chromium) return { status: "skip", message: text.browser.notRun(chromium.missing) };
 
     // The count right before the browser comes. Not the highest count the earlier checks saw
     // (counterState): requests since then, for other paths, may have been counted by a wrong server.
@@ -156,7 +152,7 @@ export const counterBrowser: Check = {
     const why = whyNoResponse(ctx, before.asked);
     if (why) return why;
     if (before.count === null) {
-      return { message: 'The page for / no longer says "This page has been accessed N times."', ...evidence(ctx, before.asked) };
+      return { message: text.browser.noCount, ...evidence(ctx, before.asked) };
     }
 
     let browser: Chromium;
@@ -164,7 +160,7 @@ export const counterBrowser: Check = {
       browser = await Chromium.launch({ executable: chromium.found });
     } catch (error) {
       // The browser, not the student's server, is broken: nothing to grade.
-      return { status: "skip", message: `not run: ${(error as Error).message}. Try another browser with LAB_CHROMIUM=/path/to/chrome.` };
+      return { status: "skip", message: text.browser.launchFailed((error as Error).message) };
     }
     const loads: Load[] = [];
     try {
@@ -179,7 +175,7 @@ export const counterBrowser: Check = {
       }
     } catch (error) {
       if (!(error instanceof BrowserError)) throw error;
-      return { status: "skip", message: `not run: the browser stopped working during the check (${error.message}).` };
+      return { status: "skip", message: text.browser.stopped(error.message) };
     } finally {
       await browser.close();
     }
@@ -188,19 +184,18 @@ export const counterBrowser: Check = {
 };
 
 function judge(ctx: CheckContext, before: number, loads: Load[]): Finding | null {
-  const tryIt = `open http://localhost:${ctx.tryPort}/ in a browser, and refresh it with Ctrl+Shift+R (a hard refresh) a few times`;
-  const story =
-    `The page showed ${before} before the browser came. Chromium then opened it and refreshed it ${LOADS - 1 === 2 ? "twice" : `${LOADS - 1} times`} ` +
-    "(Ctrl+Shift+R), as a person does; after each load it asked for /favicon.ico, the tab's icon.";
+  const tryIt = text.browser.tryIt(ctx.tryPort);
+  const story = text.browser.story(before, LOADS - 1);
   const details = "\n" + loads.map(describeLoad).join("\n");
   const last = loads.at(-1)!;
   if (last.error) {
-    return { message: `${story} On load ${loads.length} the browser could not show the page: ${last.error}.${details}`, tryIt };
+    return { message: text.browser.couldNotShow(story, loads.length, last.error, details), tryIt };
   }
   if (last.count === null) {
-    const shown = last.text ? `"${last.text.slice(0, 120)}"` : "an empty page";
+    const shown = last.text ? `"${last.text.slice(0, 120)}"` : text.browser.emptyPage;
+    const status = last.status !== null && last.status !== 200 ? text.browser.statusNote(last.status) : "";
     return {
-      message: `${story} On load ${loads.length} it showed ${shown}${last.status !== null && last.status !== 200 ? ` (status ${last.status})` : ""}, without "This page has been accessed N times."${details}`,
+      message: text.browser.noCountShown(story, loads.length, shown, status, details),
       tryIt,
     };
   }
@@ -212,16 +207,14 @@ function judge(ctx: CheckContext, before: number, loads: Load[]): Finding | null
   const previousHadIcon = wrong > 0 && loads[wrong - 1]!.favicon !== "none";
   const verdict =
     step === 2 && previousHadIcon
-      ? "each refresh adds 2: the favicon request was counted too."
+      ? text.browser.addsTwo
       : step === 0
-        ? "the count does not go up."
-        : `load ${wrong + 1} moved it by ${step}, where 1 was expected.`;
+        ? text.browser.doesNotGoUp
+        : text.browser.movedBy(wrong + 1, step);
   return {
-    message:
-      `${story} The page showed ${counts.join(", ")}: counted from ${before}, that is ${relative.join(", ")}, where the tutorial's test ` +
-      `expects ${relative.map((_, i) => i + 1).join(", ")}. ${verdict[0]!.toUpperCase()}${verdict.slice(1)}${details}`,
-    expected: `${counts.map((_, i) => before + i + 1).join(", ")}: one more per load of /, none for /favicon.ico`,
-    hint: step === 2 ? counterBrowser.hints[0] : step === 0 ? "Increment the counter (visits += 1) each time the path is /." : counterBrowser.hints[1],
+    message: text.browser.wrongCounts(story, counts.join(", "), before, relative.join(", "), relative.map((_, i) => i + 1).join(", "), verdict, details),
+    expected: text.browser.wrongCountsExpected(counts.map((_, i) => before + i + 1).join(", ")),
+    hint: step === 2 ? counterBrowser.hints[0] : step === 0 ? text.counter.incrementHint : counterBrowser.hints[1],
     tryIt,
   };
 }
