@@ -18,26 +18,7 @@ import type { Target } from "./types.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-const USAGE = `Usage: npm run phase <phase> [-- options]
-
-  <phase>            a number or a name: ${phases.map((phase) => `${phase.number} ${phase.slug}`).join(", ")}
-
-Options (after --, so that npm passes them on):
-  --solution         grade the reference solution instead of your file (instructors)
-  --cmd "<command>"  grade a server started by this command, in any language
-                     (e.g. --cmd "python3 server.py"); it must listen on $PORT
-  --port <port>      grade a server you already started yourself on this port
-  --seed <n>         repeat the exact requests of an earlier run
-  --slow-ms <ms>     SLOW_MS for phase 5 (default ${DEFAULT_SLOW_MS})
-  --watch            check again every time you save the file (Ctrl-C to stop)
-  --browser          also drive a real browser (headless Chromium) where a phase has such a check
-  --json             print one JSON document (the results) and nothing else on stdout
-  --help             show this text
-
-Examples:
-  npm run phase 1
-  npm run phase respond -- --seed 4242
-  npm run phase 3 -- --cmd "python3 server.py"`;
+const USAGE = text.cli.usage(phases.map((phase) => `${phase.number} ${phase.slug}`).join(", "), DEFAULT_SLOW_MS);
 
 function usageError(message: string): never {
   throw new UsageError(`${message}\n\n${USAGE}`);
@@ -55,10 +36,10 @@ interface Options {
   json: boolean;
 }
 
-function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) usageError(`--${name} needs a whole number from ${min} to ${max}, not "${text}".`);
+function integer(name: string, given: string | undefined, min: number, max: number): number | undefined {
+  if (given === undefined) return undefined;
+  const value = Number(given);
+  if (!Number.isInteger(value) || value < min || value > max) usageError(text.cli.wholeNumber(name, min, max, given));
   return value;
 }
 
@@ -90,8 +71,8 @@ function parseOptions(argv: string[]): Options | "help" {
     const value = process.env[`npm_config_${name}`];
     return value === undefined || value === "" ? undefined : value;
   };
-  if (positionals.length === 0) usageError("Which phase? Give its number or name.");
-  if (positionals.length > 1) usageError(`One phase at a time, please (got: ${positionals.join(" ")}).`);
+  if (positionals.length === 0) usageError(text.cli.whichPhase);
+  if (positionals.length > 1) usageError(text.cli.onePhase(positionals.join(" ")));
   const options: Options = {
     phaseId: positionals[0]!,
     solution: values.solution ?? fromNpm("solution") === "true",
@@ -103,13 +84,13 @@ function parseOptions(argv: string[]): Options | "help" {
     browser: values.browser ?? fromNpm("browser") === "true",
     json: values.json ?? fromNpm("json") === "true",
   };
-  if (options.watch && options.json) usageError("--watch and --json do not go together: --json prints one result.");
+  if (options.watch && options.json) usageError(text.cli.watchAndJson);
   if (options.watch && (options.port !== undefined || options.cmd !== undefined || options.solution)) {
-    usageError("--watch watches your phase file; it does not go with --solution, --cmd or --port.");
+    usageError(text.cli.watchAndSource);
   }
   const sources = [options.solution && "--solution", options.cmd !== undefined && "--cmd", options.port !== undefined && "--port"].filter(Boolean);
-  if (sources.length > 1) usageError(`Choose one of ${sources.join(", ")}: each says what to grade.`);
-  if (options.cmd !== undefined && options.cmd.trim() === "") usageError('--cmd needs a command, e.g. --cmd "python3 server.py".');
+  if (sources.length > 1) usageError(text.cli.chooseOne(sources.join(", ")));
+  if (options.cmd !== undefined && options.cmd.trim() === "") usageError(text.cli.cmdNeedsCommand);
   return options;
 }
 
@@ -121,7 +102,7 @@ async function main(): Promise<number> {
   }
   const phase = findPhase(options.phaseId);
   if (!phase) {
-    usageError(`There is no phase "${options.phaseId}". The phases are: ${phases.map((p) => `${p.number} (${p.slug})`).join(", ")}.`);
+    usageError(text.cli.noSuchPhase(options.phaseId, phases.map((p) => `${p.number} (${p.slug})`).join(", ")));
   }
   const target: Target =
     options.cmd !== undefined
@@ -191,7 +172,7 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(0);
   }
   // stderr, so that an interrupted --json run leaves nothing but JSON (or nothing) on stdout.
-  process.stderr.write(`\nStopped (${signal}); the server the checker started has been stopped too.\n`);
+  process.stderr.write(`\n${text.cli.stopped(signal)}\n`);
   process.exit(130);
 }
 process.on("SIGINT", onSignal);
@@ -207,8 +188,8 @@ main().then(
       process.exit(2);
     }
     // Never a stack trace for the student: one paragraph, and the details only when asked for.
-    console.error(`The checker failed: ${error instanceof Error ? error.message : String(error)}`);
-    console.error("This is a bug in the lab, not in your server. Run again with LAB_DEBUG=1 to see details, and please report it.");
+    console.error(text.cli.checkerFailed(error instanceof Error ? error.message : String(error)));
+    console.error(text.cli.isABug);
     if (process.env.LAB_DEBUG) console.error(error);
     process.exit(2);
   },

@@ -121,7 +121,7 @@ async function hint(phase: Phase): Promise<void> {
     return;
   }
   const check = phase.checks.find((c) => c.id === problem.id);
-  const hints = check?.hints ?? ["Read the failure message of this check: it says what came back and what was expected."];
+  const hints = check?.hints ?? [text.lab.noHintsHint];
   const seen = entry.hintsSeen[problem.id] ?? 0;
   const level = Math.min(seen + 1, hints.length);
   console.log(chalk.bold(text.hint.level(level, hints.length, `${problem.number} ${problem.title}`)));
@@ -271,7 +271,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const [command, phaseId, ...rest] = parsed.positionals;
   const yes = parsed.values.yes ?? false;
-  if (rest.length > 0) throw new UsageError(`Too many words: ${rest.join(" ")}`);
+  if (rest.length > 0) throw new UsageError(text.lab.tooManyWords(rest.join(" ")));
   if (command === undefined) {
     if (!interactive()) {
       status();
@@ -287,10 +287,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const known = ["lesson", "check", "watch", "hint", "reset", "solution", "restore"];
-  if (!known.includes(command)) throw new UsageError(`Unknown command "${command}". Commands: status, ${known.join(", ")}.`);
-  if (phaseId === undefined) throw new UsageError(`${command} needs a phase: a number or a name, e.g. npm run lab -- ${command} 3`);
+  if (!known.includes(command)) throw new UsageError(text.lab.unknownCommand(command, known.join(", ")));
+  if (phaseId === undefined) throw new UsageError(text.lab.needsPhase(command));
   const phase = findPhase(phaseId);
-  if (!phase) throw new UsageError(`There is no phase "${phaseId}". The phases are: ${phases.map((p) => `${p.number} (${p.slug})`).join(", ")}.`);
+  if (!phase) throw new UsageError(text.lab.noSuchPhase(phaseId, phases.map((p) => `${p.number} (${p.slug})`).join(", ")));
   switch (command) {
     case "lesson":
       lesson(phase);
@@ -319,7 +319,7 @@ main(process.argv.slice(2)).then(
       console.error(text.usage(error.message));
       process.exit(2);
     }
-    console.error(`The lab tool failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(text.lab.failed(error instanceof Error ? error.message : String(error)));
     if (process.env.LAB_DEBUG) console.error(error);
     process.exit(2);
   },

@@ -35,6 +35,7 @@ import {
 } from "./checks/counter.ts";
 import { threadsBurst, threadsConcurrent, threadsSlow } from "./checks/threads.ts";
 import { counterBrowser } from "./checks/browser.ts";
+import { text } from "./text.ts";
 
 const requestShapes = [requestPieces, requestBareLf, requestBigHead];
 const survival = [surviveHello, surviveSilent, surviveReset];
@@ -46,7 +47,7 @@ export const phases: Phase[] = [
   {
     number: 1,
     slug: "bind",
-    title: "Bind: accept connections and see the bytes",
+    title: text.phases[1],
     dir: "phases/1-bind",
     solution: "solutions/1-bind/server.ts",
     skeleton: "phases/1-bind/.spec/skeleton.ts",
@@ -55,7 +56,7 @@ export const phases: Phase[] = [
   {
     number: 2,
     slug: "parse",
-    title: "Parse: find the path in the request",
+    title: text.phases[2],
     dir: "phases/2-parse",
     solution: "solutions/2-parse/server.ts",
     skeleton: "phases/2-parse/.spec/skeleton.ts",
@@ -64,7 +65,7 @@ export const phases: Phase[] = [
   {
     number: 3,
     slug: "respond",
-    title: "Respond: speak HTTP/1.1 back",
+    title: text.phases[3],
     dir: "phases/3-respond",
     solution: "solutions/3-respond/server.ts",
     skeleton: "phases/3-respond/.spec/skeleton.ts",
@@ -90,7 +91,7 @@ export const phases: Phase[] = [
   {
     number: 4,
     slug: "counter",
-    title: "Counter: a page that counts its visitors",
+    title: text.phases[4],
     dir: "phases/4-counter",
     solution: "solutions/4-counter/server.ts",
     skeleton: "phases/4-counter/.spec/skeleton.ts",
@@ -99,7 +100,7 @@ export const phases: Phase[] = [
   {
     number: 5,
     slug: "threads",
-    title: "Threads: serve many clients at once",
+    title: text.phases[5],
     dir: "phases/5-threads",
     solution: "solutions/5-threads/server.ts",
     skeleton: "phases/5-threads/.spec/skeleton.ts",

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Phase, RunReport } from "./types.ts";
+import { text } from "./text.ts";
 
 export interface PhaseProgress {
   lastRunAt: string;
@@ -33,15 +34,15 @@ const empty = (): Progress => ({ version: 1, phases: {} });
 
 /** Reads the progress; `rebuilt` says why it had to start afresh (a damaged file). */
 export function loadProgress(root: string): { progress: Progress; rebuilt?: string } {
-  let text: string;
+  let stored: string;
   try {
-    text = readFileSync(progressPath(root), "utf8");
+    stored = readFileSync(progressPath(root), "utf8");
   } catch {
     return { progress: empty() };
   }
   try {
-    const parsed = JSON.parse(text) as Progress;
-    if (parsed?.version !== 1 || typeof parsed.phases !== "object" || parsed.phases === null) throw new Error("not a progress file");
+    const parsed = JSON.parse(stored) as Progress;
+    if (parsed?.version !== 1 || typeof parsed.phases !== "object" || parsed.phases === null) throw new Error(text.lab.notAProgressFile);
     for (const entry of Object.values(parsed.phases)) entry.hintsSeen ??= {};
     return { progress: parsed };
   } catch (error) {

@@ -9,6 +9,7 @@ import { ModuleCaller } from "./module-caller.ts";
 import { createRng } from "./rng.ts";
 import { ServerProcess } from "./server-process.ts";
 import type { Check, CheckContext, CheckResult, Finding, Phase, RunReport, Target } from "./types.ts";
+import { text } from "./text.ts";
 
 export const DEFAULT_SLOW_MS = 1000;
 const CHECK_BOUND_MS = 60_000;
@@ -56,10 +57,7 @@ function serverCommand(target: Target, root: string): string[] | string | null {
   if (target.kind === "port") return null;
   if (target.kind === "cmd") return target.command;
   if (!existsSync(target.file)) {
-    throw new UsageError(
-      `${target.label} does not exist. The checker grades that file: it is the phase's skeleton, which you edit. ` +
-        `If you moved or deleted it, \`git checkout -- ${target.label}\` brings the skeleton back.`,
-    );
+    throw new UsageError(text.run.noFile(target.label));
   }
   return [process.execPath, "--import", import.meta.resolve("tsx"), path.relative(root, target.file)];
 }
@@ -121,14 +119,14 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
     void server?.stop();
   };
   signal?.addEventListener("abort", stopNow, { once: true });
-  const stopped = (): string => `the run was stopped: ${signal?.reason instanceof Error ? signal.reason.message : "it was ended from outside"}`;
+  const stopped = (): string => text.run.stopped(signal?.reason instanceof Error ? signal.reason.message : text.run.endedFromOutside);
 
   try {
     for (const [index, check] of phase.checks.entries()) {
       const number = `${phase.number}.${index + 1}`;
-      if (!stopReason && signal?.aborted) stopReason = `not run: ${stopped()}`;
+      if (!stopReason && signal?.aborted) stopReason = text.run.notRun(stopped());
       if (!stopReason && performance.now() - started > PHASE_BOUND_MS) {
-        stopReason = `not run: the phase took longer than ${PHASE_BOUND_MS / 1000} s, and the checker stopped there`;
+        stopReason = text.run.phaseTooLong(PHASE_BOUND_MS / 1000);
       }
       const skip = stopReason ?? whySkip(check, ctx, results);
       if (skip) {
@@ -139,46 +137,44 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
       if (signal?.aborted) {
         const why = stopped();
         record(result.status === "pass" || result.status === "skip" ? result : { ...result, status: "error", finding: { status: "error", message: `${why[0]!.toUpperCase()}${why.slice(1)}.` }, hint: undefined });
-        stopReason = `not run: ${why}`;
+        stopReason = text.run.notRun(why);
         continue;
       }
       if (server && server.hasExited()) {
         await server.exited;
         const exit = server.exit!;
-        const how = exit.signal ? `was ended by ${exit.signal}` : `exited with code ${exit.code}`;
+        const how = exit.signal ? text.run.endedBy(exit.signal) : text.run.exitedWith(exit.code);
         if (result.status === "pass") {
           record(result);
           record({
             id: "server.alive",
             number: `${number}+`,
-            title: "keeps running",
+            title: text.run.keepsRunning,
             status: "fail",
             durationMs: 0,
             finding: {
               message:
-                exit.code === 0
-                  ? "Your server ended on its own (exit code 0) during the check above, which it passed."
-                  : `Your server ${how} during the check above (which it passed). Its output below shows why.`,
+                exit.code === 0 ? text.run.endedOnItsOwn : text.run.endedDuringPassed(how),
             },
             hint:
-              exit.code === 0
-                ? "A server must keep running between clients: don't call process.exit() or server.close()."
-                : "A server must keep running between clients: look at the first error line in its output.",
+              exit.code === 0 ? text.run.dontExitHint : text.run.firstErrorHint,
             serverTail: server.tail(12),
           });
         } else {
+          // Unless the finding already says so (the words of text.reactions.crashed and exitedCleanly:
+          // a translation that changes "crashed"/"exited" there must change this test too).
           if (check.id !== "start" && !/crashed|exited/.test(result.finding!.message)) {
-            result.finding!.message += ` Your server ${how} during this check; its output below shows why.`;
+            result.finding!.message += text.run.endedDuringThis(how);
           }
           result.serverTail = server.tail(12);
           record(result);
         }
-        stopReason = `not run: the server is no longer running (it ${how})`;
+        stopReason = text.run.noLongerRunning(how);
         continue;
       }
       record(result);
       if (result.status !== "pass" && result.status !== "skip" && check.stopOnFail) {
-        stopReason = `not run: fix ${number} first (the checks after it depend on it)`;
+        stopReason = text.run.fixFirst(number);
       }
     }
   } finally {
@@ -191,12 +187,12 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
 
 function whySkip(check: Check, ctx: CheckContext, results: CheckResult[]): string | null {
   if (check.needsModule && !ctx.module) {
-    return "not run: it calls the functions of your TypeScript file, which the checker can only do when it grades a phase file (not with --cmd or --port)";
+    return text.run.needsModule;
   }
-  if (check.needsBrowser && !ctx.browser) return "not run: it drives a real browser; add --browser to run it";
-  if (check.needsOutput && !ctx.server) return "not run: the checker cannot see what a server you started yourself prints (--port)";
+  if (check.needsBrowser && !ctx.browser) return text.run.needsBrowser;
+  if (check.needsOutput && !ctx.server) return text.run.needsOutput;
   const unmet = (check.requires ?? []).map((id) => results.find((result) => result.id === id)).filter((result) => result && result.status !== "pass");
-  if (unmet.length > 0) return `not run: needs ${unmet.map((result) => result!.number).join(" and ")} to pass first`;
+  if (unmet.length > 0) return text.run.needsFirst(unmet.map((result) => result!.number).join(text.run.and));
   return null;
 }
 
@@ -206,13 +202,13 @@ async function runCheck(check: Check, number: string, ctx: CheckContext): Promis
   let timer: NodeJS.Timeout | undefined;
   try {
     const bound = new Promise<Finding>((resolve) => {
-      timer = setTimeout(() => resolve({ message: `The check did not finish within ${CHECK_BOUND_MS / 1000} s; the checker gave up waiting.` }), CHECK_BOUND_MS);
+      timer = setTimeout(() => resolve({ message: text.run.checkTimeout(CHECK_BOUND_MS / 1000) }), CHECK_BOUND_MS);
     });
     finding = await Promise.race([check.run(ctx), bound]);
   } catch (error) {
     // A bug in the checker is not the student's fault: say so, without a stack trace.
     const message = error instanceof Error ? error.message : String(error);
-    finding = { status: "error", message: `The checker itself failed in this check (${message}). This is a bug in the lab; please report it with the seed below.` };
+    finding = { status: "error", message: text.run.checkerFailed(message) };
     if (process.env.LAB_DEBUG) console.error(error);
   } finally {
     clearTimeout(timer);

@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
 import { News } from "./news.ts";
+import { text } from "./text.ts";
 
 const MAX_LINES = 300;
 const MAX_LINE_LENGTH = 400;
@@ -60,7 +61,7 @@ export class ServerProcess {
     this.child.stderr!.on("data", (data: Buffer) => this.take("stderr", data));
     this.exited = new Promise((resolve) => {
       this.child.once("error", (error) => {
-        this.take("stderr", Buffer.from(`could not start: ${error.message}\n`));
+        this.take("stderr", Buffer.from(`${text.lab.couldNotStart(error.message)}\n`));
         this.exit ??= { code: null, signal: null };
         running.delete(this);
         this.news.tell();

@@ -431,6 +431,88 @@ export const text = {
     bodyLonger: (length: number, got: number) =>
       `Content-Length says ${length} bytes, but ${got} bytes of body came (${got - length} too many: a client takes them for the start of the next response)`,
   },
+  /** npm run phase (cli.ts). */
+  cli: {
+    usage: (phases: string, slowMs: number) => `Usage: npm run phase <phase> [-- options]
+
+  <phase>            a number or a name: ${phases}
+
+Options (after --, so that npm passes them on):
+  --solution         grade the reference solution instead of your file (instructors)
+  --cmd "<command>"  grade a server started by this command, in any language
+                     (e.g. --cmd "python3 server.py"); it must listen on $PORT
+  --port <port>      grade a server you already started yourself on this port
+  --seed <n>         repeat the exact requests of an earlier run
+  --slow-ms <ms>     SLOW_MS for phase 5 (default ${slowMs})
+  --watch            check again every time you save the file (Ctrl-C to stop)
+  --browser          also drive a real browser (headless Chromium) where a phase has such a check
+  --json             print one JSON document (the results) and nothing else on stdout
+  --help             show this text
+
+Examples:
+  npm run phase 1
+  npm run phase respond -- --seed 4242
+  npm run phase 3 -- --cmd "python3 server.py"`,
+    wholeNumber: (name: string, min: number, max: number, given: string) => `--${name} needs a whole number from ${min} to ${max}, not "${given}".`,
+    whichPhase: "Which phase? Give its number or name.",
+    onePhase: (got: string) => `One phase at a time, please (got: ${got}).`,
+    watchAndJson: "--watch and --json do not go together: --json prints one result.",
+    watchAndSource: "--watch watches your phase file; it does not go with --solution, --cmd or --port.",
+    chooseOne: (sources: string) => `Choose one of ${sources}: each says what to grade.`,
+    cmdNeedsCommand: '--cmd needs a command, e.g. --cmd "python3 server.py".',
+    noSuchPhase: (id: string, phases: string) => `There is no phase "${id}". The phases are: ${phases}.`,
+    stopped: (signal: string) => `Stopped (${signal}); the server the checker started has been stopped too.`,
+    checkerFailed: (error: string) => `The checker failed: ${error}`,
+    isABug: "This is a bug in the lab, not in your server. Run again with LAB_DEBUG=1 to see details, and please report it.",
+  },
+  /** Running a phase (run.ts): why a check did not run, and what happened to the server. */
+  run: {
+    noFile: (file: string) =>
+      `${file} does not exist. The checker grades that file: it is the phase's skeleton, which you edit. ` +
+      `If you moved or deleted it, \`git checkout -- ${file}\` brings the skeleton back.`,
+    stopped: (why: string) => `the run was stopped: ${why}`,
+    endedFromOutside: "it was ended from outside",
+    notRun: (why: string) => `not run: ${why}`,
+    phaseTooLong: (seconds: number) => `not run: the phase took longer than ${seconds} s, and the checker stopped there`,
+    endedBy: (signal: string) => `was ended by ${signal}`,
+    exitedWith: (code: number | null) => `exited with code ${code}`,
+    keepsRunning: "keeps running",
+    endedOnItsOwn: "Your server ended on its own (exit code 0) during the check above, which it passed.",
+    endedDuringPassed: (how: string) => `Your server ${how} during the check above (which it passed). Its output below shows why.`,
+    dontExitHint: "A server must keep running between clients: don't call process.exit() or server.close().",
+    firstErrorHint: "A server must keep running between clients: look at the first error line in its output.",
+    endedDuringThis: (how: string) => ` Your server ${how} during this check; its output below shows why.`,
+    noLongerRunning: (how: string) => `not run: the server is no longer running (it ${how})`,
+    fixFirst: (number: string) => `not run: fix ${number} first (the checks after it depend on it)`,
+    needsModule:
+      "not run: it calls the functions of your TypeScript file, which the checker can only do when it grades a phase file (not with --cmd or --port)",
+    needsBrowser: "not run: it drives a real browser; add --browser to run it",
+    needsOutput: "not run: the checker cannot see what a server you started yourself prints (--port)",
+    needsFirst: (numbers: string) => `not run: needs ${numbers} to pass first`,
+    and: " and ",
+    checkTimeout: (seconds: number) => `The check did not finish within ${seconds} s; the checker gave up waiting.`,
+    checkerFailed: (message: string) => `The checker itself failed in this check (${message}). This is a bug in the lab; please report it with the seed below.`,
+  },
+  /** Each phase's title, by its number (manifest.ts). */
+  phases: {
+    1: "Bind: accept connections and see the bytes",
+    2: "Parse: find the path in the request",
+    3: "Respond: speak HTTP/1.1 back",
+    4: "Counter: a page that counts its visitors",
+    5: "Threads: serve many clients at once",
+  },
+  /** The lab tool's own messages (lab.ts, and the few words of progress.ts, watch.ts, server-process.ts). */
+  lab: {
+    noHintsHint: "Read the failure message of this check: it says what came back and what was expected.",
+    tooManyWords: (words: string) => `Too many words: ${words}`,
+    unknownCommand: (command: string, known: string) => `Unknown command "${command}". Commands: status, ${known}.`,
+    needsPhase: (command: string) => `${command} needs a phase: a number or a name, e.g. npm run lab -- ${command} 3`,
+    noSuchPhase: (id: string, phases: string) => `There is no phase "${id}". The phases are: ${phases}.`,
+    failed: (error: string) => `The lab tool failed: ${error}`,
+    notAProgressFile: "not a progress file",
+    wslDrive: "a Windows drive under WSL",
+    couldNotStart: (error: string) => `could not start: ${error}`,
+  },
   /** Every check's title and hints, by the check's id. */
   checks: {
     start: check("starts and listens on the port it is given (PORT)", [

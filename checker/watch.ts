@@ -69,7 +69,7 @@ export function watchAndRun(options: WatchOptions): { stop: () => void; done: Pr
   let debounce: NodeJS.Timeout | undefined;
   const wsl = Boolean(process.env.WSL_DISTRO_NAME) && options.file.startsWith("/mnt/");
   if (wsl) {
-    options.log(text.watch.polling("a Windows drive under WSL"));
+    options.log(text.watch.polling(text.lab.wslDrive));
   } else {
     try {
       watcher = watch(path.dirname(options.file), (_event, name) => {
