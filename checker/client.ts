@@ -15,41 +15,13 @@ import type { ChalkInstance } from "chalk";
 import { defaultStyle } from "./report.ts";
 import { ESCAPES_HELP, LineEnds, SendTextError, parseSendText, type LineEnd } from "./send-text.ts";
 import { visibleLines } from "./visible.ts";
+import { text } from "./text.ts";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Received bytes shown at most; the rest is counted, not printed (a flooding server). */
 const SHOW_AT_MOST = 100_000;
 
-const USAGE = `Usage: npm run client -- [host] <port> [options]
-
-A raw TCP client, like nc: it sends what you type and shows what comes back, with \\r and \\n
-made visible, when each piece arrived, and who closed the connection. The host is 127.0.0.1
-unless you give one.
-
-Type a line and press Enter: it is sent with \\r\\n at its end (an empty line sends just \\r\\n).
-Ctrl-D on an empty line ends your input: your side of the connection is closed (the server
-reads end-of-stream) and the client waits for the server to close. Ctrl-C closes and quits.
-
-Piped input (not typed) is sent as it arrives, each line end (\\n or \\r\\n) turned into \\r\\n
-(\\n with --lf); a last line without a line end is sent as it is. The end of the input counts
-as Ctrl-D.
-
-Options (after --, so that npm passes them on):
-  --lf              end lines with a bare \\n instead of \\r\\n (as nc does without -C)
-  --send '<text>'   send exactly these bytes instead of reading input, then end your side;
-                    escapes: ${ESCAPES_HELP}
-  --keep-open       when your input ends, keep your side open (as nc does without -N): a
-                    server that closes as soon as you end your side can still answer
-  --wait <ms>       after your input ends, wait this long for the server, then close
-  --timeout <ms>    never wait longer than this, from the start (default ${DEFAULT_TIMEOUT_MS}); when you
-                    type, from the end of your input
-  --help            show this text
-
-Examples:
-  npm run client -- 8000
-  npm run client -- 8000 --send 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'
-  printf 'GET / HTTP/1.1\\nHost: x\\n\\n' | npm run client -- 8000
-  npm run client -- localhost 8000 --lf`;
+const USAGE = text.client.usage(ESCAPES_HELP, DEFAULT_TIMEOUT_MS);
 
 class UsageError extends Error {}
 
@@ -67,11 +39,11 @@ interface Options {
   timeoutMs: number;
 }
 
-function wholeNumber(name: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
-    usageError(`--${name} needs a whole number of milliseconds from ${min} to ${max}, not "${text}".`);
+function wholeNumber(name: string, given: string | undefined, min: number, max: number): number | undefined {
+  if (given === undefined) return undefined;
+  const value = Number(given);
+  if (given.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
+    usageError(text.client.wholeNumber(name, min, max, given));
   }
   return value;
 }
@@ -108,17 +80,17 @@ function parseOptions(argv: string[]): Options | "help" {
   if (values.help) return "help";
   const kept = optionsNpmKept();
   if (kept.length > 0) {
-    usageError(`npm kept ${kept.join(", ")} for itself. Put -- before the client's options: npm run client -- 8000 ${kept.join(" ")} ...`);
+    usageError(text.client.npmKept(kept));
   }
-  if (positionals.length === 0) usageError("Which port? e.g. npm run client -- 8000");
-  if (positionals.length > 2) usageError(`Give a port, or a host and a port, nothing more (got: ${positionals.join(" ")}).`);
+  if (positionals.length === 0) usageError(text.client.whichPort);
+  if (positionals.length > 2) usageError(text.client.tooMany(positionals.join(" ")));
   const [host, portText] = positionals.length === 2 ? [positionals[0]!, positionals[1]!] : ["127.0.0.1", positionals[0]!];
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) usageError(`"${portText}" is not a port: a port is a whole number from 1 to 65535.`);
-  if (host.trim() === "") usageError("The host is empty; leave it out for 127.0.0.1.");
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) usageError(text.client.notAPort(portText));
+  if (host.trim() === "") usageError(text.client.emptyHost);
   let send: Buffer | undefined;
   if (values.send !== undefined) {
-    if (values.lf) usageError("--lf changes the line ends of typed and piped lines; --send already says every byte: write \\n where you want one.");
+    if (values.lf) usageError(text.client.lfWithSend);
     try {
       send = parseSendText(values.send);
     } catch (error) {
@@ -142,13 +114,13 @@ const hostPort = (host: string, port: number): string => `${net.isIPv6(host) ? `
 function describeConnectError(error: NodeJS.ErrnoException, host: string, port: number): string {
   switch (error.code) {
     case "ECONNREFUSED":
-      return `connection refused. Nothing is listening on that port: is your server running, and on port ${port}?`;
+      return text.client.refused(port);
     case "ENOTFOUND":
     case "EAI_NONAME":
     case "EAI_FAIL":
-      return `unknown host "${host}". Your own machine is 127.0.0.1 (or localhost).`;
+      return text.client.unknownHost(host);
     case "EAI_AGAIN":
-      return `could not look up the host "${host}" (the name service did not answer). Your own machine is 127.0.0.1.`;
+      return text.client.lookupFailed(host);
     default:
       return error.code ? `${error.code} (${error.message})` : error.message;
   }
@@ -161,7 +133,7 @@ function connect(host: string, port: number, timeoutMs: number): Promise<net.Soc
     const socket = net.connect({ host, port, allowHalfOpen: true });
     const timer = setTimeout(() => {
       socket.destroy();
-      resolve(`no connection within ${timeoutMs} ms (--timeout). Is the host right, and is it reachable?`);
+      resolve(text.client.connectTimeout(timeoutMs));
     }, timeoutMs);
     const onError = (error: NodeJS.ErrnoException): void => {
       clearTimeout(timer);
@@ -198,7 +170,7 @@ let exiting = false;
 let onInterrupt: (signal: "Ctrl-C" | "SIGTERM") => void = (signal) => {
   if (exiting) return;
   exiting = true;
-  exitAfter(`\nStopped (${signal}) before the connection was made.\n`, process.stdout, signal === "Ctrl-C" ? 130 : 143);
+  exitAfter(`\n${text.client.stoppedBeforeConnected(signal)}\n`, process.stdout, signal === "Ctrl-C" ? 130 : 143);
 };
 process.on("SIGINT", () => onInterrupt("Ctrl-C"));
 process.on("SIGTERM", () => onInterrupt("SIGTERM"));
@@ -219,7 +191,7 @@ async function main(): Promise<void> {
   if (typeof opened === "string") {
     const errorChalk = defaultStyle(process.stderr).chalk;
     exiting = true;
-    exitAfter(`${errorChalk.red(`Could not connect to ${where}: ${opened}`)}\n`, process.stderr, 1);
+    exitAfter(`${errorChalk.red(text.client.couldNotConnect(where, opened))}\n`, process.stderr, 1);
     return;
   }
   const socket = opened;
@@ -267,13 +239,13 @@ class Session {
       this.after(Math.max(0, left), { kind: "timed-out", ms: options.timeoutMs, fromInputEnd: false });
     }
     const lineEnd = visibleLines(options.lineEnd).join("");
-    this.print(chalk.dim(`Connected to ${this.where}.${this.typing ? ` Each line you type is sent with ${lineEnd} when you press Enter.` : ""}`));
+    this.print(chalk.dim(text.client.connected(this.where) + (this.typing ? text.client.typedLinesEnd(lineEnd) : "")));
 
     if (options.send !== undefined) {
       this.send(options.send);
       this.endOfInput();
     } else if (this.typing) {
-      this.print(chalk.dim("Ctrl-D on an empty line ends your input (your side closes); Ctrl-C closes the connection."));
+      this.print(chalk.dim(text.client.ctrlD));
       this.readTyped();
     } else {
       this.readPiped();
@@ -323,11 +295,11 @@ class Session {
     this.inputEnded = true;
     const { options, chalk } = this;
     if (options.keepOpen) {
-      this.print(chalk.dim("→ (end of your input; your side stays open, --keep-open)"));
+      this.print(chalk.dim(text.client.inputEndedKeepOpen));
     } else {
       this.socket.end();
       this.halfClosed = true;
-      this.print(chalk.dim("→ (end of your input: your side is closed, FIN; the server can still answer)"));
+      this.print(chalk.dim(text.client.inputEndedClosed));
     }
     if (options.waitMs !== undefined) this.after(options.waitMs, { kind: "waited", ms: options.waitMs });
     if (this.typing) this.after(options.timeoutMs, { kind: "timed-out", ms: options.timeoutMs, fromInputEnd: true });
@@ -339,11 +311,11 @@ class Session {
     this.receivedBytes += bytes.length;
     this.chunks += 1;
     if (this.shownBytes >= SHOW_AT_MOST) return;
-    const lines = [chalk.cyan(`← ${this.time()}  ${plural(bytes.length, "byte")}`)];
+    const lines = [chalk.cyan(`← ${this.time()}  ${text.client.bytes(bytes.length)}`)];
     const room = SHOW_AT_MOST - this.shownBytes;
     this.shownBytes += Math.min(bytes.length, room);
     const shown = visibleLines(bytes, { maxBytes: room });
-    if (bytes.length > room) shown[shown.length - 1] = chalk.dim(`… (more than ${SHOW_AT_MOST} bytes came back: the rest is counted, not shown)`);
+    if (bytes.length > room) shown[shown.length - 1] = chalk.dim(text.client.moreThan(SHOW_AT_MOST));
     lines.push(...shown.map((line) => `  ${line}`));
     this.print(lines.join("\n"));
   }
@@ -365,15 +337,11 @@ class Session {
     const { chalk } = this;
     const time = this.time();
     const said = describeEnding(ending, chalk);
-    const totals = chalk.dim(`sent ${plural(this.sentBytes, "byte")}, received ${plural(this.receivedBytes, "byte")}${this.chunks > 1 ? ` in ${this.chunks} chunks` : ""}`);
+    const totals = chalk.dim(text.client.totals(text.client.bytes(this.sentBytes), text.client.bytes(this.receivedBytes), this.chunks));
     const code = ending.kind === "interrupted" ? (ending.signal === "Ctrl-C" ? 130 : 143) : 0;
     const lines = [`■ ${time}  ${said}`, `  ${totals}`];
     if (ending.kind === "fin" && this.halfClosed && this.receivedBytes === 0) {
-      lines.push(
-        chalk.dim("  The server closed without answering, after you ended your side. If it should have answered: a Node"),
-        chalk.dim("  server closes its side as soon as it reads your end, unless it was created with allowHalfOpen: true."),
-        chalk.dim("  --keep-open keeps your side open, as nc does without -N."),
-      );
+      lines.push(...text.client.closedWithoutAnswer.map((line) => chalk.dim(line)));
     }
     exitAfter(`${lines.join("\n")}\n`, process.stdout, code);
   }
@@ -383,14 +351,14 @@ class Session {
   }
 
   /** Prints a line of the transcript without mixing it into the line you are typing. */
-  private print(text: string): void {
+  private print(line: string): void {
     const terminal = this.sharedTerminal;
     if (!terminal || !this.rl || this.finished) {
-      process.stdout.write(`${text}\n`);
+      process.stdout.write(`${line}\n`);
       return;
     }
     this.clearTypedLine();
-    terminal.write(`${text}\n`);
+    terminal.write(`${line}\n`);
     // readline redraws the typed line from the row it thinks it is on; it is now on a fresh row.
     (this.rl as unknown as { prevRows?: number }).prevRows = 0;
     this.rl.prompt(true);
@@ -420,28 +388,24 @@ class Session {
 function describeEnding(ending: Ending, chalk: ChalkInstance): string {
   switch (ending.kind) {
     case "fin":
-      return chalk.green("the server closed the connection (FIN)");
+      return chalk.green(text.client.fin);
     case "rst":
-      return chalk.red("the server reset the connection (RST)");
+      return chalk.red(text.client.rst);
     case "broken":
-      return chalk.red(`the connection broke (${ending.detail})`);
+      return chalk.red(text.client.broken(ending.detail));
     case "interrupted":
-      return chalk.yellow(`you closed it (${ending.signal})`);
+      return chalk.yellow(text.client.youClosed(ending.signal));
     case "waited":
-      return chalk.yellow(`you closed it (--wait ${ending.ms} ms after the end of your input)`);
+      return chalk.yellow(text.client.waited(ending.ms));
     case "timed-out": {
-      const said = chalk.yellow(
-        `timed out: the connection was still open after ${ending.ms} ms (--timeout${ending.fromInputEnd ? ", counted from the end of your input" : ""}), so the client closed it`,
-      );
+      const said = chalk.yellow(text.client.timedOut(ending.ms, ending.fromInputEnd));
       // Git Bash (mintty) hands typed input to Windows programs through a pipe, as if piped in.
       return ending.inputOpen
-        ? `${said}\n  ${chalk.dim("Your input had not ended. Typing in a window where the client cannot tell (Git Bash)? Use a longer --timeout, or PowerShell or cmd.")}`
+        ? `${said}\n  ${chalk.dim(text.client.inputOpen)}`
         : said;
     }
   }
 }
-
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 main().catch((error: unknown) => {
   exiting = true;
@@ -449,7 +413,7 @@ main().catch((error: unknown) => {
     exitAfter(`${error.message}\n`, process.stderr, 2);
     return;
   }
-  const message = `The client failed: ${error instanceof Error ? error.message : String(error)}\nThis is a bug in the lab. Run again with LAB_DEBUG=1 to see details, and please report it.\n`;
+  const message = text.client.failed(error instanceof Error ? error.message : String(error));
   if (process.env.LAB_DEBUG) console.error(error);
   exitAfter(message, process.stderr, 2);
 });

@@ -18,34 +18,13 @@ import { randomSeed } from "./rng.ts";
 import { DEFAULT_SLOW_MS, UsageError, runPhase } from "./run.ts";
 import { killAllServers } from "./server-process.ts";
 import type { Phase, RunReport, Target } from "./types.ts";
+import { text } from "./text.ts";
 
 const DEFAULT_TIMEOUT_S = 120;
 /** After the bound, how long a stopped run may take to wind down before the grader moves on. */
 const WIND_DOWN_MS = 15_000;
 
-const USAGE = `Usage: npm run grade -- <submissions-dir> [options]
-
-Every folder in <submissions-dir> is one student's submission: a copy of this lab
-(its phases/<n>-<slug>/server.ts are graded), or, with --cmd, any program run in that folder.
-Writes grades.csv and grades.md (one row per student, points and pass/fail/error per phase).
-
-Options:
-  --phases <list>     the phases to grade: 1-5 (default), 3, 1,3 or 2-4
-  --cmd "<command>"   start each submission's server with this command, run in the
-                      submission's folder; {phase} becomes the phase number, {slug} its name
-                      (e.g. --cmd "python3 server_{phase}.py"); it must listen on $PORT
-  --out <dir>         where grades.csv and grades.md go (default: <submissions-dir>)
-  --timeout-s <s>     bound on one phase run of one submission (default ${DEFAULT_TIMEOUT_S}); a run
-                      over it counts as an error and its server is stopped
-  --jobs <1|2>        submissions graded at the same time (default 1)
-  --seed <n>          the same requests for every student (default: random, printed)
-  --slow-ms <ms>      SLOW_MS for phase 5 (default ${DEFAULT_SLOW_MS})
-  --help              show this text
-
-Examples:
-  npm run grade -- ~/class/submissions
-  npm run grade -- ~/class/submissions --phases 1-3 --out ~/class/grades
-  npm run grade -- ~/class/python --cmd "python3 server_{phase}.py"`;
+const USAGE = text.grade.usage(DEFAULT_TIMEOUT_S, DEFAULT_SLOW_MS);
 
 function usageError(message: string): never {
   throw new UsageError(`${message}\n\n${USAGE}`);
@@ -83,28 +62,28 @@ interface Options {
   slowMs?: number;
 }
 
-function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) usageError(`--${name} needs a whole number from ${min} to ${max}, not "${text}".`);
+function integer(name: string, given: string | undefined, min: number, max: number): number | undefined {
+  if (given === undefined) return undefined;
+  const value = Number(given);
+  if (!Number.isInteger(value) || value < min || value > max) usageError(text.grade.wholeNumber(name, min, max, given));
   return value;
 }
 
 /** "1-5", "3", "1,3,5", "2-4,5" -> the phases, in order, each once. */
-export function parsePhaseList(text: string): Phase[] {
+export function parsePhaseList(list: string): Phase[] {
   const numbers = new Set<number>();
-  for (const part of text.split(",").map((piece) => piece.trim())) {
+  for (const part of list.split(",").map((piece) => piece.trim())) {
     const range = /^(\d+)\s*-\s*(\d+)$/.exec(part);
     const [from, to] = range ? [Number(range[1]), Number(range[2])] : [Number(findPhase(part)?.number ?? NaN), Number(findPhase(part)?.number ?? NaN)];
     if (!Number.isInteger(from) || !Number.isInteger(to) || from > to) {
-      usageError(`--phases takes phase numbers like 1-5, 3 or 1,3 (not "${text}").`);
+      usageError(text.grade.badPhaseList(list));
     }
     for (let number = from; number <= to; number++) numbers.add(number);
   }
   const unknown = [...numbers].filter((number) => !phases.some((phase) => phase.number === number));
   if (unknown.length > 0) {
-    const list = unknown.length > 3 ? `${unknown[0]} to ${unknown.at(-1)}` : unknown.join(unknown.length === 2 ? " or " : ", ");
-    usageError(`There is no phase ${list}. The phases are: ${phases.map((p) => `${p.number} (${p.slug})`).join(", ")}.`);
+    const named = unknown.length > 3 ? text.grade.phaseRange(unknown[0]!, unknown.at(-1)!) : unknown.join(unknown.length === 2 ? text.grade.or : ", ");
+    usageError(text.grade.noSuchPhase(named, phases.map((p) => `${p.number} (${p.slug})`).join(", ")));
   }
   return phases.filter((phase) => numbers.has(phase.number));
 }
@@ -131,13 +110,13 @@ function parseOptions(argv: string[]): Options | "help" {
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
-  if (positionals.length === 0) usageError("Which folder of submissions? Give its path.");
-  if (positionals.length > 1) usageError(`One folder of submissions, please (got: ${positionals.join(" ")}).`);
+  if (positionals.length === 0) usageError(text.grade.whichFolder);
+  if (positionals.length > 1) usageError(text.grade.oneFolder(positionals.join(" ")));
   // npm runs scripts in the lab's folder; paths the user typed are relative to where they typed them.
   const base = process.env.npm_lifecycle_script?.includes("checker/grade.ts") && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
   const dir = path.resolve(base, positionals[0]!);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) usageError(`${positionals[0]} is not a folder.`);
-  if (values.cmd !== undefined && values.cmd.trim() === "") usageError('--cmd needs a command, e.g. --cmd "python3 server_{phase}.py".');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) usageError(text.grade.notAFolder(positionals[0]!));
+  if (values.cmd !== undefined && values.cmd.trim() === "") usageError(text.grade.cmdNeedsCommand);
   return {
     dir,
     phases: parsePhaseList(values.phases ?? `1-${phases.length}`),
@@ -184,12 +163,12 @@ async function gradePhase(options: Options, student: string, phase: Phase): Prom
   const base = { phase, maxPoints, firstProblem: null, note: null };
   const elapsed = (): number => Math.round(performance.now() - started);
   if (target.kind === "file" && !existsSync(target.file)) {
-    return { ...base, status: "missing", points: 0, note: `no ${phase.dir}/server.ts`, durationMs: 0 };
+    return { ...base, status: "missing", points: 0, note: text.grade.noFile(phase.dir), durationMs: 0 };
   }
 
   const boundMs = options.timeoutS * 1000;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`it took longer than the grader's bound of ${options.timeoutS} s`)), boundMs);
+  const timer = setTimeout(() => controller.abort(new Error(text.grade.overBound(options.timeoutS))), boundMs);
   let windDown: NodeJS.Timeout | undefined;
   let report: RunReport | null;
   try {
@@ -213,8 +192,8 @@ async function gradePhase(options: Options, student: string, phase: Phase): Prom
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof UsageError) return { ...base, status: "missing", points: 0, note: message.split("\n")[0]!, durationMs: elapsed() };
-    console.error(`  ${student}, phase ${phase.number}: the checker failed (${message}); counted as an error.`);
-    return { ...base, status: "error", points: 0, note: `the checker failed: ${message}`, durationMs: elapsed() };
+    console.error(text.grade.checkerFailedLog(student, phase.number, message));
+    return { ...base, status: "error", points: 0, note: text.grade.checkerFailed(message), durationMs: elapsed() };
   } finally {
     clearTimeout(timer);
     clearTimeout(windDown);
@@ -222,7 +201,7 @@ async function gradePhase(options: Options, student: string, phase: Phase): Prom
 
   const timedOut = controller.signal.aborted;
   if (!report) {
-    return { ...base, status: "error", points: 0, note: `over the ${options.timeoutS} s bound`, durationMs: elapsed() };
+    return { ...base, status: "error", points: 0, note: text.grade.overTheBound(options.timeoutS), durationMs: elapsed() };
   }
   const result = toJson(report);
   const first = report.results.find((check): check is typeof check & { status: "fail" | "error" } => check.status === "fail" || check.status === "error");
@@ -233,7 +212,7 @@ async function gradePhase(options: Options, student: string, phase: Phase): Prom
     status: timedOut ? "error" : (first?.status ?? "pass"),
     points: result.totals.points,
     firstProblem: first?.number ?? null,
-    note: timedOut ? `over the ${options.timeoutS} s bound` : null,
+    note: timedOut ? text.grade.overTheBound(options.timeoutS) : null,
     durationMs: elapsed(),
   };
 }
@@ -296,17 +275,21 @@ export function toMarkdown(grades: SubmissionGrade[], graded: Phase[], info: { s
   const lines = [
     "# Grades",
     "",
-    `Graded ${info.when.toISOString().replace("T", " ").slice(0, 16)} UTC with the checker of ${LAB.name} ${LAB.version}: ` +
-      `phases ${graded.map((phase) => phase.number).join(", ")}, seed ${info.seed}, at most ${info.timeoutS} s per phase run` +
-      (info.cmd !== undefined ? `, each server started with \`${info.cmd.replaceAll("`", "'")}\`` : "") +
-      ".",
+    text.grade.graded(
+      info.when.toISOString().replace("T", " ").slice(0, 16),
+      `${LAB.name} ${LAB.version}`,
+      graded.map((phase) => phase.number).join(", "),
+      info.seed,
+      info.timeoutS,
+      info.cmd?.replaceAll("`", "'"),
+    ),
     "",
     `| student | ${graded.map((phase) => `${phase.number} ${phase.slug}`).join(" | ")} | total |`,
     `|---|${graded.map(() => "---:|").join("")}---:|`,
   ];
   for (const grade of grades) {
     const cells = grade.phases.map((phase) => {
-      if (phase.status === "missing") return "– missing";
+      if (phase.status === "missing") return text.grade.missingCell;
       const where = phase.note ? ` (${phase.note})` : phase.firstProblem ? ` (${phase.firstProblem})` : "";
       return `${phase.points} ${phase.status}${phase.status === "pass" ? "" : where}`;
     });
@@ -314,11 +297,7 @@ export function toMarkdown(grades: SubmissionGrade[], graded: Phase[], info: { s
   }
   lines.push(
     "",
-    "Each phase is worth 100 points, split evenly among its checks; a check earns its points when it passes.",
-    "**pass**: every check passed. **fail**: the server ran and answered wrongly (in brackets: the first check that failed). " +
-      "**error**: the server never ran properly (a crash at start, the wrong port, missing functions), or the run went over the time bound " +
-      "(it keeps the points of the checks it passed before). " +
-      "**missing**: the submission has no file for that phase.",
+    ...text.grade.explanation,
     "",
   );
   return lines.join("\n");
@@ -333,12 +312,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const students = listSubmissions(options.dir, options.out);
-  if (students.length === 0) usageError(`${options.dir} has no folders in it: each student's submission is one folder there.`);
-  const what = options.cmd !== undefined ? `started with: ${options.cmd}` : "phases/<n>-<slug>/server.ts of each";
+  if (students.length === 0) usageError(text.grade.noSubmissions(options.dir));
+  const what = options.cmd !== undefined ? text.grade.startedWith(options.cmd) : text.grade.eachServerTs;
   console.log(
-    `Grading ${students.length} submission${students.length === 1 ? "" : "s"} in ${options.dir} (${what}): ` +
-      `phases ${options.phases.map((phase) => phase.number).join(", ")}, seed ${options.seed}, at most ${options.timeoutS} s per phase run` +
-      `${options.jobs > 1 ? `, ${options.jobs} at a time` : ""}.`,
+    text.grade.grading(students.length, options.dir, what, options.phases.map((phase) => phase.number).join(", "), options.seed, options.timeoutS, options.jobs),
   );
 
   const width = Math.min(Math.max(...students.map((student) => student.length)), 30);
@@ -362,8 +339,8 @@ async function main(): Promise<number> {
   writeFileSync(csv, toCsv(ordered, options.phases));
   writeFileSync(md, toMarkdown(ordered, options.phases, { seed: options.seed, timeoutS: options.timeoutS, cmd: options.cmd, when: new Date() }));
   const passed = (number: number): number => ordered.filter((grade) => grade.phases.find((p) => p.phase.number === number)?.status === "pass").length;
-  console.log(`Passed: ${options.phases.map((phase) => `phase ${phase.number} ${passed(phase.number)}/${ordered.length}`).join(", ")}.`);
-  console.log(`Wrote ${csv} and ${md}.`);
+  console.log(text.grade.passed(options.phases.map((phase) => text.grade.passedPhase(phase.number, passed(phase.number), ordered.length)).join(", ")));
+  console.log(text.grade.wrote(csv, md));
   return 0;
 }
 
@@ -372,7 +349,7 @@ function onSignal(signal: NodeJS.Signals): void {
   if (interrupted) return;
   interrupted = true;
   killAllServers();
-  process.stdout.write(`\nStopped (${signal}); the servers the grader started have been stopped too. Nothing was written.\n`);
+  process.stdout.write(`\n${text.grade.stopped(signal)}\n`);
   process.exit(130);
 }
 
@@ -388,7 +365,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
         console.error(error.message);
         process.exit(2);
       }
-      console.error(`The grader failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(text.grade.failed(error instanceof Error ? error.message : String(error)));
       if (process.env.LAB_DEBUG) console.error(error);
       process.exit(1);
     },

@@ -513,6 +513,140 @@ Examples:
     wslDrive: "a Windows drive under WSL",
     couldNotStart: (error: string) => `could not start: ${error}`,
   },
+  /** npm run client, the lab's own nc (client.ts). */
+  client: {
+    usage: (escapes: string, timeoutMs: number) => `Usage: npm run client -- [host] <port> [options]
+
+A raw TCP client, like nc: it sends what you type and shows what comes back, with \\r and \\n
+made visible, when each piece arrived, and who closed the connection. The host is 127.0.0.1
+unless you give one.
+
+Type a line and press Enter: it is sent with \\r\\n at its end (an empty line sends just \\r\\n).
+Ctrl-D on an empty line ends your input: your side of the connection is closed (the server
+reads end-of-stream) and the client waits for the server to close. Ctrl-C closes and quits.
+
+Piped input (not typed) is sent as it arrives, each line end (\\n or \\r\\n) turned into \\r\\n
+(\\n with --lf); a last line without a line end is sent as it is. The end of the input counts
+as Ctrl-D.
+
+Options (after --, so that npm passes them on):
+  --lf              end lines with a bare \\n instead of \\r\\n (as nc does without -C)
+  --send '<text>'   send exactly these bytes instead of reading input, then end your side;
+                    escapes: ${escapes}
+  --keep-open       when your input ends, keep your side open (as nc does without -N): a
+                    server that closes as soon as you end your side can still answer
+  --wait <ms>       after your input ends, wait this long for the server, then close
+  --timeout <ms>    never wait longer than this, from the start (default ${timeoutMs}); when you
+                    type, from the end of your input
+  --help            show this text
+
+Examples:
+  npm run client -- 8000
+  npm run client -- 8000 --send 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'
+  printf 'GET / HTTP/1.1\\nHost: x\\n\\n' | npm run client -- 8000
+  npm run client -- localhost 8000 --lf`,
+    wholeNumber: (name: string, min: number, max: number, given: string) =>
+      `--${name} needs a whole number of milliseconds from ${min} to ${max}, not "${given}".`,
+    npmKept: (kept: string[]) => `npm kept ${kept.join(", ")} for itself. Put -- before the client's options: npm run client -- 8000 ${kept.join(" ")} ...`,
+    whichPort: "Which port? e.g. npm run client -- 8000",
+    tooMany: (got: string) => `Give a port, or a host and a port, nothing more (got: ${got}).`,
+    notAPort: (given: string) => `"${given}" is not a port: a port is a whole number from 1 to 65535.`,
+    emptyHost: "The host is empty; leave it out for 127.0.0.1.",
+    lfWithSend: "--lf changes the line ends of typed and piped lines; --send already says every byte: write \\n where you want one.",
+    refused: (port: number) => `connection refused. Nothing is listening on that port: is your server running, and on port ${port}?`,
+    unknownHost: (host: string) => `unknown host "${host}". Your own machine is 127.0.0.1 (or localhost).`,
+    lookupFailed: (host: string) => `could not look up the host "${host}" (the name service did not answer). Your own machine is 127.0.0.1.`,
+    connectTimeout: (ms: number) => `no connection within ${ms} ms (--timeout). Is the host right, and is it reachable?`,
+    stoppedBeforeConnected: (signal: string) => `Stopped (${signal}) before the connection was made.`,
+    couldNotConnect: (where: string, why: string) => `Could not connect to ${where}: ${why}`,
+    connected: (where: string) => `Connected to ${where}.`,
+    typedLinesEnd: (lineEnd: string) => ` Each line you type is sent with ${lineEnd} when you press Enter.`,
+    ctrlD: "Ctrl-D on an empty line ends your input (your side closes); Ctrl-C closes the connection.",
+    inputEndedKeepOpen: "→ (end of your input; your side stays open, --keep-open)",
+    inputEndedClosed: "→ (end of your input: your side is closed, FIN; the server can still answer)",
+    bytes: (count: number) => `${count} byte${count === 1 ? "" : "s"}`,
+    moreThan: (max: number) => `… (more than ${max} bytes came back: the rest is counted, not shown)`,
+    totals: (sent: string, received: string, chunks: number) => `sent ${sent}, received ${received}${chunks > 1 ? ` in ${chunks} chunks` : ""}`,
+    closedWithoutAnswer: [
+      "  The server closed without answering, after you ended your side. If it should have answered: a Node",
+      "  server closes its side as soon as it reads your end, unless it was created with allowHalfOpen: true.",
+      "  --keep-open keeps your side open, as nc does without -N.",
+    ],
+    fin: "the server closed the connection (FIN)",
+    rst: "the server reset the connection (RST)",
+    broken: (detail: string) => `the connection broke (${detail})`,
+    youClosed: (signal: string) => `you closed it (${signal})`,
+    waited: (ms: number) => `you closed it (--wait ${ms} ms after the end of your input)`,
+    timedOut: (ms: number, fromInputEnd: boolean) =>
+      `timed out: the connection was still open after ${ms} ms (--timeout${fromInputEnd ? ", counted from the end of your input" : ""}), so the client closed it`,
+    inputOpen: "Your input had not ended. Typing in a window where the client cannot tell (Git Bash)? Use a longer --timeout, or PowerShell or cmd.",
+    failed: (error: string) => `The client failed: ${error}\nThis is a bug in the lab. Run again with LAB_DEBUG=1 to see details, and please report it.\n`,
+  },
+  /** npm run grade, for instructors (grade.ts). */
+  grade: {
+    usage: (timeoutS: number, slowMs: number) => `Usage: npm run grade -- <submissions-dir> [options]
+
+Every folder in <submissions-dir> is one student's submission: a copy of this lab
+(its phases/<n>-<slug>/server.ts are graded), or, with --cmd, any program run in that folder.
+Writes grades.csv and grades.md (one row per student, points and pass/fail/error per phase).
+
+Options:
+  --phases <list>     the phases to grade: 1-5 (default), 3, 1,3 or 2-4
+  --cmd "<command>"   start each submission's server with this command, run in the
+                      submission's folder; {phase} becomes the phase number, {slug} its name
+                      (e.g. --cmd "python3 server_{phase}.py"); it must listen on $PORT
+  --out <dir>         where grades.csv and grades.md go (default: <submissions-dir>)
+  --timeout-s <s>     bound on one phase run of one submission (default ${timeoutS}); a run
+                      over it counts as an error and its server is stopped
+  --jobs <1|2>        submissions graded at the same time (default 1)
+  --seed <n>          the same requests for every student (default: random, printed)
+  --slow-ms <ms>      SLOW_MS for phase 5 (default ${slowMs})
+  --help              show this text
+
+Examples:
+  npm run grade -- ~/class/submissions
+  npm run grade -- ~/class/submissions --phases 1-3 --out ~/class/grades
+  npm run grade -- ~/class/python --cmd "python3 server_{phase}.py"`,
+    wholeNumber: (name: string, min: number, max: number, given: string) => `--${name} needs a whole number from ${min} to ${max}, not "${given}".`,
+    badPhaseList: (given: string) => `--phases takes phase numbers like 1-5, 3 or 1,3 (not "${given}").`,
+    phaseRange: (from: number, to: number) => `${from} to ${to}`,
+    or: " or ",
+    noSuchPhase: (list: string, phases: string) => `There is no phase ${list}. The phases are: ${phases}.`,
+    whichFolder: "Which folder of submissions? Give its path.",
+    oneFolder: (got: string) => `One folder of submissions, please (got: ${got}).`,
+    notAFolder: (dir: string) => `${dir} is not a folder.`,
+    cmdNeedsCommand: '--cmd needs a command, e.g. --cmd "python3 server_{phase}.py".',
+    noFile: (dir: string) => `no ${dir}/server.ts`,
+    overBound: (seconds: number) => `it took longer than the grader's bound of ${seconds} s`,
+    checkerFailedLog: (student: string, phase: number, message: string) => `  ${student}, phase ${phase}: the checker failed (${message}); counted as an error.`,
+    checkerFailed: (message: string) => `the checker failed: ${message}`,
+    overTheBound: (seconds: number) => `over the ${seconds} s bound`,
+    graded: (when: string, lab: string, phases: string, seed: number, timeoutS: number, cmd: string | undefined) =>
+      `Graded ${when} UTC with the checker of ${lab}: ` +
+      `phases ${phases}, seed ${seed}, at most ${timeoutS} s per phase run` +
+      (cmd !== undefined ? `, each server started with \`${cmd}\`` : "") +
+      ".",
+    missingCell: "– missing",
+    explanation: [
+      "Each phase is worth 100 points, split evenly among its checks; a check earns its points when it passes.",
+      "**pass**: every check passed. **fail**: the server ran and answered wrongly (in brackets: the first check that failed). " +
+        "**error**: the server never ran properly (a crash at start, the wrong port, missing functions), or the run went over the time bound " +
+        "(it keeps the points of the checks it passed before). " +
+        "**missing**: the submission has no file for that phase.",
+    ],
+    noSubmissions: (dir: string) => `${dir} has no folders in it: each student's submission is one folder there.`,
+    startedWith: (cmd: string) => `started with: ${cmd}`,
+    eachServerTs: "phases/<n>-<slug>/server.ts of each",
+    grading: (count: number, dir: string, what: string, phases: string, seed: number, timeoutS: number, jobs: number) =>
+      `Grading ${count} submission${count === 1 ? "" : "s"} in ${dir} (${what}): ` +
+      `phases ${phases}, seed ${seed}, at most ${timeoutS} s per phase run` +
+      `${jobs > 1 ? `, ${jobs} at a time` : ""}.`,
+    passed: (perPhase: string) => `Passed: ${perPhase}.`,
+    passedPhase: (phase: number, passed: number, of: number) => `phase ${phase} ${passed}/${of}`,
+    wrote: (csv: string, md: string) => `Wrote ${csv} and ${md}.`,
+    stopped: (signal: string) => `Stopped (${signal}); the servers the grader started have been stopped too. Nothing was written.`,
+    failed: (error: string) => `The grader failed: ${error}`,
+  },
   /** Every check's title and hints, by the check's id. */
   checks: {
     start: check("starts and listens on the port it is given (PORT)", [
