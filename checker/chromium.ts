@@ -14,11 +14,10 @@ import { accessSync, constants, mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { text } from "./text.ts";
 
 /** How to get a browser, said once for every place that reports a missing one. */
-export const INSTALL_CHROMIUM =
-  "Install Chromium: on Debian/Ubuntu `sudo apt install chromium`; on macOS or Windows install Google Chrome or Chromium. " +
-  "Or point the checker at one: LAB_CHROMIUM=/path/to/chrome.";
+export const INSTALL_CHROMIUM = text.tools.installChromium;
 
 const NAMES_ON_PATH = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
@@ -63,7 +62,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): Found {
   if (chosen) {
     return isExecutable(chosen)
       ? { found: chosen }
-      : { missing: `LAB_CHROMIUM is set to ${chosen}, which is not a program the checker can run: fix the path, or unset LAB_CHROMIUM to let the checker look for Chromium itself.` };
+      : { missing: text.tools.badLabChromium(chosen) };
   }
   for (const name of NAMES_ON_PATH) {
     const file = onPath(name, env);
@@ -71,8 +70,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): Found {
   }
   const installed = installPaths(env).find(isExecutable);
   if (installed) return { found: installed };
-  const where = `${NAMES_ON_PATH.join(", ")} on PATH${installPaths(env).length > 0 ? ", and the usual install folders" : ""}`;
-  return { missing: `no Chromium or Chrome was found (the checker looked for ${where}). ${INSTALL_CHROMIUM}` };
+  const where = text.tools.onPath(NAMES_ON_PATH.join(", "), installPaths(env).length > 0);
+  return { missing: text.tools.noChromium(where, INSTALL_CHROMIUM) };
 }
 
 /** A browser that exited, refused to start, or did not answer in time. */
@@ -149,13 +148,13 @@ export class Chromium {
         running.delete(this);
         for (const [id, waiter] of this.pending) {
           clearTimeout(waiter.timer);
-          waiter.reject(new BrowserError(`the browser ${this.exitNote}`));
+          waiter.reject(new BrowserError(text.tools.theBrowser(this.exitNote)));
           this.pending.delete(id);
         }
         resolve();
       };
-      child.once("error", (error) => done(`could not be started (${error.message})`));
-      child.once("exit", (code, signal) => done(signal ? `was ended by ${signal}` : `exited with code ${code}`));
+      child.once("error", (error) => done(text.tools.couldNotBeStarted(error.message)));
+      child.once("exit", (code, signal) => done(signal ? text.tools.endedBy(signal) : text.tools.exitedWith(code)));
     });
   }
 
@@ -198,7 +197,7 @@ export class Chromium {
     } catch (error) {
       await browser.close();
       const output = browser.stderrTail.trim().split("\n").slice(-3).join(" | ");
-      throw new BrowserError(`${options.executable} did not start: ${(error as Error).message}${output ? ` (it printed: ${output})` : ""}`);
+      throw new BrowserError(text.tools.didNotStart(options.executable, (error as Error).message, output));
     }
     return browser;
   }
@@ -219,12 +218,12 @@ export class Chromium {
 
   /** Sends one command (to a page when sessionId is given) and waits for its reply, within a time bound. */
   send(method: string, params: object = {}, sessionId?: string, timeoutMs = this.commandTimeoutMs): Promise<any> {
-    if (this.exitNote) return Promise.reject(new BrowserError(`the browser ${this.exitNote}`));
+    if (this.exitNote) return Promise.reject(new BrowserError(text.tools.theBrowser(this.exitNote)));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new BrowserError(`the browser did not answer ${method} within ${timeoutMs / 1000} s`));
+        reject(new BrowserError(text.tools.noBrowserAnswer(method, timeoutMs / 1000)));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       (this.child.stdio[3] as Writable).write(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }) + "\0");

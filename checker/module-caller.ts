@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Encoded } from "./module-host.ts";
+import { text } from "./text.ts";
 
 export type CallOutcome =
   | { kind: "value"; value: string | Buffer | { other: string } }
@@ -51,7 +52,7 @@ export class ModuleCaller {
         stderr = (stderr + data.toString("utf8")).slice(-4000);
       });
       const timer = setTimeout(() => {
-        resolve({ error: `importing it took longer than ${this.loadTimeoutMs / 1000} s` });
+        resolve({ error: text.tools.importTookTooLong(this.loadTimeoutMs / 1000) });
         this.stop();
       }, this.loadTimeoutMs);
       child.on("message", (reply: { kind: string; id?: number; exports?: string[]; value?: Encoded; message?: string }) => {
@@ -60,7 +61,7 @@ export class ModuleCaller {
           resolve({ exports: reply.exports ?? [] });
         } else if (reply.kind === "load-error") {
           clearTimeout(timer);
-          resolve({ error: reply.message ?? "it could not be imported" });
+          resolve({ error: reply.message ?? text.tools.couldNotBeImported });
         } else if (reply.id !== undefined) {
           this.pending.get(reply.id)?.(reply);
           this.pending.delete(reply.id);
@@ -69,7 +70,7 @@ export class ModuleCaller {
       child.on("exit", () => {
         alive.delete(child);
         clearTimeout(timer);
-        resolve({ error: firstErrorLine(stderr) ?? "the process that imports it exited" });
+        resolve({ error: firstErrorLine(stderr) ?? text.tools.importerExited });
         for (const finish of this.pending.values()) finish({ kind: "gone" });
         this.pending.clear();
       });
@@ -85,7 +86,7 @@ export class ModuleCaller {
   async call(name: string, args: unknown[], timeoutMs = 2000): Promise<CallOutcome> {
     const loaded = await this.exports();
     if ("error" in loaded) return { kind: "unavailable", message: loaded.error };
-    if (!this.child || this.child.exitCode !== null) return { kind: "unavailable", message: "the process that imports it has ended" };
+    if (!this.child || this.child.exitCode !== null) return { kind: "unavailable", message: text.tools.importerEnded };
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -97,8 +98,8 @@ export class ModuleCaller {
       this.pending.set(id, (reply) => {
         clearTimeout(timer);
         if (reply.kind === "result" && reply.value) resolve({ kind: "value", value: decode(reply.value) });
-        else if (reply.kind === "threw") resolve({ kind: "threw", message: reply.message ?? "an error" });
-        else resolve({ kind: "unavailable", message: "the process that imports it has ended" });
+        else if (reply.kind === "threw") resolve({ kind: "threw", message: reply.message ?? text.tools.anError });
+        else resolve({ kind: "unavailable", message: text.tools.importerEnded });
       });
       this.child!.send({ id, name, args });
     });

@@ -2,6 +2,8 @@
  * The bytes the lab's client (checker/client.ts) sends: `--send` text with its escapes turned into
  * bytes, and typed or piped lines with their line ends made consistent (\r\n, or \n with --lf).
  */
+import { text } from "./text.ts";
+
 export type LineEnd = "\r\n" | "\n";
 
 export class SendTextError extends Error {}
@@ -13,28 +15,28 @@ const ESCAPES = new Map<string, number>([
   ["\\", 0x5c],
 ]);
 
-export const ESCAPES_HELP = "\\r \\n \\t \\\\ and \\xNN (one byte in hex, e.g. \\x00)";
+export const ESCAPES_HELP = text.tools.escapesHelp;
 
 /**
  * `GET / HTTP/1.1\r\n\r\n` (backslash, r, ...) → the bytes it stands for. Text outside the escapes
  * is sent as UTF-8; \xNN is one byte, so `caf\xc3\xa9` and `café` are the same bytes.
  */
-export function parseSendText(text: string): Buffer {
+export function parseSendText(input: string): Buffer {
   const parts: Buffer[] = [];
   let literal = "";
   const flush = (): void => {
     if (literal !== "") parts.push(Buffer.from(literal, "utf8"));
     literal = "";
   };
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
+  for (let i = 0; i < input.length; i++) {
+    const char = input[i]!;
     if (char !== "\\") {
       literal += char;
       continue;
     }
-    const next = text[i + 1];
+    const next = input[i + 1];
     if (next === undefined) {
-      throw new SendTextError(`it ends with a lone \\. For a backslash itself, write \\\\. The escapes are ${ESCAPES_HELP}.`);
+      throw new SendTextError(text.tools.loneBackslash(ESCAPES_HELP));
     }
     const byte = ESCAPES.get(next);
     if (byte !== undefined) {
@@ -42,15 +44,15 @@ export function parseSendText(text: string): Buffer {
       parts.push(Buffer.of(byte));
       i += 1;
     } else if (next === "x") {
-      const hex = text.slice(i + 2, i + 4);
+      const hex = input.slice(i + 2, i + 4);
       if (!/^[0-9a-fA-F]{2}$/.test(hex)) {
-        throw new SendTextError(`"\\x" at character ${i + 1} needs two hex digits after it (e.g. \\x00, \\xff), not "${hex}".`);
+        throw new SendTextError(text.tools.badHex(i + 1, hex));
       }
       flush();
       parts.push(Buffer.of(Number.parseInt(hex, 16)));
       i += 3;
     } else {
-      throw new SendTextError(`"\\${next}" at character ${i + 1} is not an escape this client knows. The escapes are ${ESCAPES_HELP}; for a backslash itself, write \\\\.`);
+      throw new SendTextError(text.tools.unknownEscape(next, i + 1, ESCAPES_HELP));
     }
   }
   flush();

@@ -1,10 +1,17 @@
 /**
- * The words of the lab's tools (menu, progress, hints, reset, solution, watch) and of the checks,
- * in one place so a translation is one file. Functions where a sentence has values in it.
+ * Every word the lab shows (the checks' titles, hints and findings, the report, the checker's,
+ * client's, grader's and lab tool's messages), in one place so a translation is one file.
+ * Plain strings where a sentence is fixed; functions where it has values in it.
  *
- * To translate: copy this file, keep every key and every function's signature, and change only the
- * words (a function may reorder its values as the language needs). The recorded reports in
- * test/reports/ show each sentence in place.
+ * To translate: copy this file, keep every key and every function's signature, change only the
+ * words (a function may put its values in whatever order the language needs), and put the copy in
+ * place of this one. The recorded reports in test/reports/ show each sentence in
+ * place; after a translation the tests show every report that changed (record them with npm run test:record).
+ * Things to know:
+ *  - Commands the student pastes (printf ... | nc, curl, npm run ...) stay in the code: they are not words.
+ *  - report.labels are padded to 10 characters in the report; longer ones need that width changed.
+ *  - run.ts recognises a finding that already says the server ended by the words "crashed" and
+ *    "exited" (reactions.crashed, reactions.exitedCleanly): change that test along with them.
  */
 
 /** Phase 5 sends this many clients at once, and then this many visits at once (threads.ts reads them here). */
@@ -646,6 +653,36 @@ Examples:
     wrote: (csv: string, md: string) => `Wrote ${csv} and ${md}.`,
     stopped: (signal: string) => `Stopped (${signal}); the servers the grader started have been stopped too. Nothing was written.`,
     failed: (error: string) => `The grader failed: ${error}`,
+  },
+  /** Smaller pieces of the reports: the browser (chromium.ts), importing a student's file (module-caller.ts),
+   * connecting (wire.ts), long evidence (visible.ts), and --send's escapes (send-text.ts). */
+  tools: {
+    installChromium:
+      "Install Chromium: on Debian/Ubuntu `sudo apt install chromium`; on macOS or Windows install Google Chrome or Chromium. " +
+      "Or point the checker at one: LAB_CHROMIUM=/path/to/chrome.",
+    badLabChromium: (chosen: string) =>
+      `LAB_CHROMIUM is set to ${chosen}, which is not a program the checker can run: fix the path, or unset LAB_CHROMIUM to let the checker look for Chromium itself.`,
+    onPath: (names: string, installFolders: boolean) => `${names} on PATH${installFolders ? ", and the usual install folders" : ""}`,
+    noChromium: (where: string, install: string) => `no Chromium or Chrome was found (the checker looked for ${where}). ${install}`,
+    theBrowser: (note: string) => `the browser ${note}`,
+    couldNotBeStarted: (error: string) => `could not be started (${error})`,
+    endedBy: (signal: string) => `was ended by ${signal}`,
+    exitedWith: (code: number | null) => `exited with code ${code}`,
+    didNotStart: (executable: string, error: string, output: string) => `${executable} did not start: ${error}${output ? ` (it printed: ${output})` : ""}`,
+    noBrowserAnswer: (method: string, seconds: number) => `the browser did not answer ${method} within ${seconds} s`,
+    importTookTooLong: (seconds: number) => `importing it took longer than ${seconds} s`,
+    couldNotBeImported: "it could not be imported",
+    importerExited: "the process that imports it exited",
+    importerEnded: "the process that imports it has ended",
+    anError: "an error",
+    noConnectionAfter: (ms: number) => `no connection after ${ms} ms`,
+    connectionRefused: "connection refused",
+    moreBytes: (count: number) => `… (${count} more bytes not shown)`,
+    escapesHelp: "\\r \\n \\t \\\\ and \\xNN (one byte in hex, e.g. \\x00)",
+    loneBackslash: (escapes: string) => `it ends with a lone \\. For a backslash itself, write \\\\. The escapes are ${escapes}.`,
+    badHex: (at: number, hex: string) => `"\\x" at character ${at} needs two hex digits after it (e.g. \\x00, \\xff), not "${hex}".`,
+    unknownEscape: (escape: string, at: number, escapes: string) =>
+      `"\\${escape}" at character ${at} is not an escape this client knows. The escapes are ${escapes}; for a backslash itself, write \\\\.`,
   },
   /** Every check's title and hints, by the check's id. */
   checks: {

@@ -3,6 +3,8 @@
  * (each LF also breaks the line, so a response still looks like a response), other control
  * bytes and invalid UTF-8 as \xNN. Printable text, including non-ASCII letters, stays as it is.
  */
+import { text } from "./text.ts";
+
 export interface VisibleOptions {
   /** Show at most this many bytes, then say how many were left out. */
   maxBytes?: number;
@@ -46,7 +48,7 @@ export function visibleLines(data: Buffer | string, options: VisibleOptions = {}
   }
   if (line !== "") lines.push(line);
   if (bytes.length > shown.length) {
-    lines.push(`… (${bytes.length - shown.length} more bytes not shown)`);
+    lines.push(text.tools.moreBytes(bytes.length - shown.length));
   }
   return lines;
 }

@@ -5,6 +5,7 @@
  */
 import net from "node:net";
 import { News } from "./news.ts";
+import { text } from "./text.ts";
 
 const WRITE_TIMEOUT_MS = 5000;
 
@@ -45,7 +46,7 @@ export class WireConnection {
       const socket = net.connect({ host, port, allowHalfOpen: true });
       const timer = setTimeout(() => {
         socket.destroy();
-        resolve({ error: `no connection after ${timeoutMs} ms` });
+        resolve({ error: text.tools.noConnectionAfter(timeoutMs) });
       }, timeoutMs);
       socket.once("connect", () => {
         clearTimeout(timer);
@@ -55,7 +56,7 @@ export class WireConnection {
       socket.once("error", (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         socket.destroy();
-        resolve({ error: error.code === "ECONNREFUSED" ? "connection refused" : error.message });
+        resolve({ error: error.code === "ECONNREFUSED" ? text.tools.connectionRefused : error.message });
       });
     });
   }
