@@ -243,7 +243,7 @@ async function menu(): Promise<void> {
     const phase = findPhase(picked)!;
     for (;;) {
       const actions = Object.entries(text.menu.actions).map(([name, label], i) => ({ name, message: `${i + 1}. ${label}` }));
-      const action = await choose(text.menu.actionTitle(`Phase ${phase.number} · ${phase.slug} (${stateLabel(phase)})`), [
+      const action = await choose(text.menu.actionTitle(text.menu.phase(phase.number, phase.slug, stateLabel(phase))), [
         ...actions,
         { name: "back", message: `${actions.length + 1}. ${text.menu.back}` },
       ]);

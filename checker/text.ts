@@ -30,6 +30,7 @@ export const text = {
   menu: {
     title: "HTTP from scratch: pick a phase (↑/↓ or j/k, a number, Enter; q to quit)",
     actionTitle: (phase: string) => `${phase}: what now? (↑/↓ or j/k, a number, Enter; Esc to go back)`,
+    phase: (n: number, slug: string, state: string) => `Phase ${n} · ${slug} (${state})`,
     quit: "Quit",
     back: "Back to the phases",
     actions: {
