@@ -2,6 +2,7 @@
  * npm run phase <n> [-- options]: grades one phase of the lab.
  * Exit status: 0 every check passed, 1 some check failed, 2 the checker was called wrongly.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -115,6 +116,13 @@ async function main(): Promise<number> {
 
   const style = defaultStyle();
   const ownFile = target.kind === "file" && !options.solution;
+  const isSolutionCopy = (): boolean => {
+    try {
+      return readFileSync(path.join(ROOT, studentFile(phase))).equals(readFileSync(path.join(ROOT, phase.solution)));
+    } catch {
+      return false;
+    }
+  };
 
   /** One graded run: printed as it happens (or as JSON), remembered in the progress file. */
   const gradeOnce = async (): Promise<boolean> => {
@@ -130,7 +138,8 @@ async function main(): Promise<number> {
       onResult: options.json ? undefined : (result) => console.log(renderResult(result, style)),
     });
     // LAB_NO_PROGRESS: the lab's own tests run the checker here without touching a student's progress.
-    if (ownFile && !process.env.LAB_NO_PROGRESS) recordRun(ROOT, report);
+    // A reference solution swapped in (an instructor in class) is not the student's pass.
+    if (ownFile && !process.env.LAB_NO_PROGRESS && !isSolutionCopy()) recordRun(ROOT, report);
     if (options.json) {
       const { toJson } = await import("./json.ts");
       process.stdout.write(JSON.stringify(toJson(report), null, 2) + "\n");

@@ -1,12 +1,12 @@
 /** `npm run phase` as a student and an instructor use it: exit codes, messages, options, Ctrl-C. */
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { freePort } from "../checker/run.ts";
 import { ROOT, hasPython } from "./broken/harness.ts";
+import { listening, waitForPort } from "./net.ts";
 
 function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { code: number | null; out: string; err: string } {
   const result = spawnSync(process.execPath, ["--import", "tsx", "checker/cli.ts", ...args], {
@@ -20,13 +20,6 @@ function cli(args: string[], options: { cwd?: string; env?: Record<string, strin
 
 const noStackTrace = (text: string): void => expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
-    socket.once("error", () => resolve(false));
-  });
-}
 
 describe("usage", () => {
   test("--help prints the usage and exits 0", () => {
@@ -99,7 +92,7 @@ describe("grading", () => {
     const port = await freePort();
     const server = spawn(process.execPath, ["--import", "tsx", "solutions/3-respond/server.ts"], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: "ignore" });
     try {
-      for (let i = 0; i < 100 && !(await listening(port)); i++) await new Promise((r) => setTimeout(r, 50));
+      await waitForPort(port);
       const run = cli(["3", "--port", String(port)]);
       expect(run.code, run.out).toBe(0);
       expect(run.out).toContain("not run: it calls the functions of your TypeScript file");

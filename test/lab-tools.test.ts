@@ -1,8 +1,8 @@
 /** The student's tools on a copy of the lab: progress, hints, reset / solution / restore, watch. */
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { makeLabCopy, type LabCopy } from "./lab-copy.ts";
+import { listening } from "./net.ts";
 
 let lab: LabCopy;
 beforeEach(() => {
@@ -19,7 +19,8 @@ describe("progress", () => {
     const progress = JSON.parse(read(".lab/progress.json").toString()) as { phases: Record<string, { firstProblem: { number: string } }> };
     expect(progress.phases["1"]!.firstProblem.number).toBe("1.1");
     expect(lab.run("lab", ["status"]).out).toMatch(/1\. bind .* failing at 1\.1/);
-    writeFileSync(lab.file("phases/1-bind/server.ts"), read("solutions/1-bind/server.ts"));
+    // The student's own passing work (not a byte-for-byte copy of the reference solution).
+    writeFileSync(lab.file("phases/1-bind/server.ts"), read("solutions/1-bind/server.ts").toString() + "// mine\n");
     lab.run("cli", ["1"]);
     expect(lab.run("lab", ["status"]).out).toMatch(/1\. bind .* passed/);
   });
@@ -36,6 +37,10 @@ describe("progress", () => {
 
   test("--solution, --cmd and --port runs do not count as the student's progress", () => {
     lab.run("cli", ["1", "--solution"]);
+    expect(lab.run("lab", ["status"]).out).toMatch(/1\. bind .* not started/);
+    // Nor does the reference solution an instructor swapped in: it would unlock the solution.
+    lab.run("lab", ["solution", "1", "--instructor", "--yes"]);
+    lab.run("cli", ["1"]);
     expect(lab.run("lab", ["status"]).out).toMatch(/1\. bind .* not started/);
   });
 });
@@ -113,13 +118,6 @@ test("without a terminal, npm run lab prints the phases and the plain commands i
 });
 
 describe("watch mode", () => {
-  function listening(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const socket = net.connect({ host: "127.0.0.1", port }, () => (socket.destroy(), resolve(true)));
-      socket.on("error", () => resolve(false));
-    });
-  }
-
   test("checks again on a real change only, and Ctrl-C leaves no server behind", async () => {
     const watcher = lab.start("cli", ["1", "--watch", "--seed", "3"]);
     let out = "";

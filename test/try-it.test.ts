@@ -5,7 +5,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -15,19 +14,9 @@ import { parseSendText } from "../checker/send-text.ts";
 import type { CheckResult } from "../checker/types.ts";
 import { brokenCases } from "./broken/cases.ts";
 import { ROOT, SEED, applyPatch } from "./broken/harness.ts";
+import { waitForPort } from "./net.ts";
 
 const hasNc = spawnSync("sh", ["-c", "command -v nc"]).status === 0;
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: "127.0.0.1", port }, () => (socket.destroy(), resolve(true)));
-      socket.on("error", () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 // One variant that fails on requests sent in pieces, one that fails on a plain request.
 describe.each(["3-answers-first-chunk", "3-canned-response"])("try-it lines of %s", (name) => {

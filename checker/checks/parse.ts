@@ -77,6 +77,8 @@ export const parseUnitGarbage: Check = {
   id: "parse.unit-garbage",
   ...text.checks["parse.unit-garbage"],
   needsModule: true,
+  // A stub that always returns "" would pass this one: it only means something once paths work.
+  requires: ["parse.unit-paths"],
   async run(ctx) {
     const cases = ["", "\r\n", "Hello", "Hello\n\n", `hello there ${ctx.rng.word(4)}\r\n\r\n`, "GET\r\n\r\n"];
     for (const input of cases) {
