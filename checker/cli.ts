@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { findPhase, phases, studentFile } from "./manifest.ts";
+import { unsupportedNodeNote } from "./node-lines.ts";
 import { defaultStyle, renderHeader, renderResult, renderSummary } from "./report.ts";
 import { randomSeed } from "./rng.ts";
 import { DEFAULT_SLOW_MS, UsageError, runPhase } from "./run.ts";
@@ -101,6 +102,9 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // Real clients (fetch, http) run inside the checker, so their verdicts are this Node's.
+  const nodeNote = unsupportedNodeNote();
+  if (nodeNote) console.error(nodeNote);
   const phase = findPhase(options.phaseId);
   if (!phase) {
     usageError(text.cli.noSuchPhase(options.phaseId, phases.map((p) => `${p.number} (${p.slug})`).join(", ")));

@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import Enquirer from "enquirer";
 import { backup, latestBackup } from "./backups.ts";
 import { findPhase, phases, studentFile } from "./manifest.ts";
+import { unsupportedNodeNote } from "./node-lines.ts";
 import { loadProgress, phaseState, recordRun, saveProgress } from "./progress.ts";
 import { defaultStyle } from "./report.ts";
 import { randomSeed } from "./rng.ts";
@@ -263,6 +264,8 @@ async function menu(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 async function main(argv: string[]): Promise<number> {
+  const nodeNote = unsupportedNodeNote();
+  if (nodeNote) console.error(nodeNote);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { yes: { type: "boolean", short: "y" }, instructor: { type: "boolean" } } });

@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
 import { News } from "./news.ts";
+import { foldRuntimeFrames } from "./runtime-frames.ts";
 import { text } from "./text.ts";
 
 const MAX_LINES = 300;
@@ -103,6 +104,21 @@ export class ServerProcess {
     }
   }
 
+  /**
+   * Whether the process ends within `timeoutMs`. A server that closes a connection and then exits
+   * sends its FIN a few milliseconds before its exit can be seen: asked right after a close, this
+   * lets the verdict name the check it happened in, whatever the machine's speed.
+   */
+  async exitsWithin(timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (!this.hasExited()) {
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      await this.news.next(Math.min(left, 10));
+    }
+    return true;
+  }
+
   /** A position in the output; pass it to `outputSince` to get only what came after. */
   mark(): number {
     return this.lineCount;
@@ -116,9 +132,10 @@ export class ServerProcess {
     return [...this.lines.slice(Math.max(0, mark - kept)), ...pending];
   }
 
+  /** The last `count` lines, with runs of Node's and packages' stack frames folded into one line each. */
   tail(count = 12): string[] {
     this.flushPartial();
-    return this.lines.slice(-count);
+    return foldRuntimeFrames(this.lines).slice(-count);
   }
 
   /** Waits until some line printed after `mark` satisfies `match`; false on timeout or exit. */

@@ -335,8 +335,9 @@ export const text = {
     serverClosed: "then the server closed the connection",
     closedWithoutSaying:
       "Your server closed the connection after the response, but the response did not say Connection: close. " +
-      "In HTTP/1.1 a connection stays open unless one side says otherwise, so clients that reuse connections " +
-      "(browsers, Node's http.Agent) send their next request into the closed one, and it fails.",
+      "An HTTP/1.1 connection stays open unless one side says otherwise, and a server that closes after every response " +
+      "MUST say so in each one (RFC 9112 §9.3). A client that reuses connections sends its next request into the closed one: " +
+      "Python's http.client then loses every other request, Node's http.Agent some of them; curl and browsers notice and reconnect.",
     closedWithoutSayingExpected: "Connection: close in the response head",
     stillOpenLater: "and the connection was still open 0.5 s later",
     saysCloseButOpen: "The response says Connection: close, but your server kept the connection open. A client like nc waits for the close.",
@@ -348,18 +349,20 @@ export const text = {
       "A client that reuses the connection would wait forever.",
     secondUnansweredExpected: "either Connection: close and a closed connection, or an answer to every request on the connection",
     noAnswerWithin: (seconds: number) => `no answer within ${seconds} s`,
-    fetchGot: (status: number, characters: number) => `fetch got status ${status} and a body of ${characters} characters.`,
+    fetchGot: (client: string, status: number, characters: number) => `${client}'s fetch got status ${status} and a body of ${characters} characters.`,
     fetchGotExpected: "a status and a body",
-    fetchFailed: (url: string, error: string) => `fetch("${url}") failed: ${error}.`,
-    keepAliveFailed: (got: number, request: number, error: string) =>
-      `Node's http client, with a keep-alive agent, got ${got} of 5 pages; request ${request} failed: ${error}.`,
+    fetchFailed: (client: string, url: string, error: string) => `${client}'s fetch("${url}") failed: ${error}.`,
+    keepAliveFailed: (client: string, got: number, request: number, error: string) =>
+      `${client}'s http client, with a keep-alive agent, got ${got} of 5 pages; request ${request} failed: ${error}.`,
     parserRejected: " Its HTTP parser rejected the response.",
-    reusedClosed: " It sent that request on the connection the previous response left open, but your server had closed it.",
+    reusedUnanswered: " It sent that request on the connection the previous response left open, and your server never answered it.",
+    reusedClosed: (graceSeconds: number) =>
+      ` It sent that request on the connection the previous response left open (after waiting ${graceSeconds} s for a close), but your server closed it without an answer.`,
     parseErrorHint: (parseError: string) =>
       `${parseError} is a framing problem in the response: the checks of the status line, \\r\\n line ends and Content-Length above name it.`,
     keepAliveExpected: "five answers: Connection: close on each, or an open connection that answers each request",
     noCurl: "curl is not installed here (install it to run this check: apt install curl, brew install curl)",
-    curlFailed: (code: number | null, stderr: string) => `curl failed (exit code ${code}): ${stderr}`,
+    curlFailed: (client: string, code: number | null, stderr: string) => `${client} failed (exit code ${code}): ${stderr}`,
     closedWithoutConnectionClose: "Your server closed the connection after the response without saying Connection: close.",
   },
   /** Phase 4 in a real browser (checks/browser.ts). */
@@ -441,6 +444,10 @@ export const text = {
   },
   /** npm run phase (cli.ts). */
   cli: {
+    /** One line on stderr, then the run goes on. */
+    unsupportedNode: (version: string, lines: number[], tooOld: boolean) =>
+      `Note: this lab is tested on Node.js ${lines.slice(0, -1).join(", ")} and ${lines.at(-1)}; this is Node.js ${version}` +
+      `${tooOld ? ", whose line no longer gets fixes" : ""}. The checks run, but if a verdict looks odd, install one of those (nodejs.org).`,
     usage: (phases: string, slowMs: number) => `Usage: npm run phase <phase> [-- options]
 
   <phase>            a number or a name: ${phases}
@@ -658,6 +665,9 @@ Examples:
   /** Smaller pieces of the reports: the browser (chromium.ts), importing a student's file (module-caller.ts),
    * connecting (wire.ts), long evidence (visible.ts), and --send's escapes (send-text.ts). */
   tools: {
+    /** A run of stack frames in Node's or a package's code, folded into one line of the server's output. */
+    runtimeFrames: (count: number, inNode: boolean, inPackages: boolean) =>
+      `at … (${count} frame${count === 1 ? "" : "s"} inside ${inNode && inPackages ? "Node.js and node_modules" : inNode ? "Node.js" : "node_modules"})`,
     installChromium:
       "Install Chromium: on Debian/Ubuntu `sudo apt install chromium`; on macOS or Windows install Google Chrome or Chromium. " +
       "Or point the checker at one: LAB_CHROMIUM=/path/to/chrome.",
@@ -837,7 +847,7 @@ Examples:
       "\"Content-Type: text/html; charset=utf-8\\r\\n\"",
     ]),
     "respond.connection": check("closes the connection and says Connection: close (or serves the next request on it)", [
-      "HTTP/1.1 connections stay open by default. If you close after each response, say so with the header Connection: close, or clients will send their next request into a closed connection.",
+      "HTTP/1.1 connections stay open by default. A server that closes after each response must say so in each one with Connection: close (RFC 9112 §9.3), or clients that reuse connections send their next request into a closed connection.",
       "Add \"Connection: close\\r\\n\" to the head in generateResponse, and keep calling socket.end(response).",
       "If you keep connections open instead, reset your buffer after each response and handle the next request that arrives on the same socket.",
     ]),
@@ -846,8 +856,8 @@ Examples:
       "Run the 'try it' line: the error fetch prints (its cause) names what it could not parse.",
     ]),
     "client.keep-alive": check("a client that reuses connections gets five pages in a row", [
-      "Clients that reuse connections send the next request on the same socket unless the response said Connection: close.",
-      "Add Connection: close to every response you close after.",
+      "This client sends each next request on the same connection, unless the response said Connection: close or the server has closed it. A response it cannot parse, or a connection that stays open without answering, fails here.",
+      "Node's own parser (llhttp) names the problem (HPE_...): the checks of the status line, the \\r\\n line ends and Content-Length above show where it is.",
       "The 'try it' line runs the same client twice in a row: the second request is the one that fails.",
     ]),
     "client.curl": check("curl gets the page", [

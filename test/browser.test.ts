@@ -8,7 +8,7 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { findChromium, INSTALL_CHROMIUM } from "../checker/chromium.ts";
 import { brokenCases } from "./broken/cases.ts";
-import { ROOT, grade, gradeBroken } from "./broken/harness.ts";
+import { ROOT, expectRecord, grade, gradeBroken } from "./broken/harness.ts";
 
 const chromium = findChromium();
 const missing = "missing" in chromium;
@@ -29,7 +29,7 @@ describe.skipIf(missing)("phase 4 with --browser (headless Chromium)", () => {
     expect(result?.status, graded.text).toBe("fail");
     expect(result!.finding!.message, graded.text).toMatch(/that is 1, 3, 5, where the tutorial's test expects 1, 2, 3\. Each refresh adds 2: the favicon request was counted too/);
     expect(result!.hint, graded.text).toMatch(/favicon/);
-    await expect(graded.text).toMatchFileSnapshot("./reports/browser-4-counts-favicon.txt");
+    await expectRecord(graded.text, "browser-4-counts-favicon.txt");
   });
 });
 

@@ -20,7 +20,13 @@ async function greet(ctx: CheckContext): Promise<Greeting> {
   return { word, result, printed };
 }
 
-const firstGreeting = (ctx: CheckContext): Promise<Greeting> => ctx.memo("bind.greeting", () => greet(ctx));
+/** The first greeting; a server that ends the program after it is caught right here (in the check it happens in). */
+const firstGreeting = (ctx: CheckContext): Promise<Greeting> =>
+  ctx.memo("bind.greeting", async () => {
+    const greeting = await greet(ctx);
+    if (greeting.result.ending !== "open") await ctx.server?.exitsWithin(150);
+    return greeting;
+  });
 
 export const bindPrints: Check = {
   id: "bind.prints",

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import net from "node:net";
+import { expect } from "vitest";
 import path from "node:path";
 import { findPhase, phases } from "../../checker/manifest.ts";
 import { plainStyle, renderReport } from "../../checker/report.ts";
@@ -49,7 +50,7 @@ export async function grade(
   const number = (n: number): RegExp => new RegExp(`\\b${n}\\b`, "g");
   text = text.replaceAll(ROOT, "<ROOT>").replace(number(report.port), "<PORT>");
   if (options.hardCodedPort) text = text.replace(number(options.hardCodedPort), "<HARD-CODED PORT>");
-  text = text
+  text = maskVersions(text)
     .replace(/(127\.0\.0\.1):\d+/g, "$1:<client port>")
     .replace(/ {2}\d+(\.\d)? (ms|s)$/gm, "")
     .replace(/\(\d+(\.\d)? (ms|s)\)$/gm, "(<duration>)");
@@ -79,6 +80,19 @@ export async function grade(
   }
   const firstProblem = report.results.find((result) => result.status === "fail" || result.status === "error");
   return { report, text, firstProblem };
+}
+
+/**
+ * What the versions of Node and curl decide, masked so that one record holds on every supported
+ * Node line: Node's version line after a crash, where in Node's own code an error was thrown (the
+ * report folds Node's stack frames already), and the version in a real client's name.
+ */
+export function maskVersions(report: string): string {
+  return report
+    .replace(/\bNode\.js v\d+\.\d+\.\d+\b/g, "Node.js v<version>")
+    .replace(/^( {8}│ node:[\w/]+):\d+$/gm, "$1:<line>")
+    .replace(/\bNode \d+\.\d+'s\b/g, "Node <version>'s")
+    .replace(/\bcurl \d+\.\d+(\.\d+)?\b/g, "curl <version>");
 }
 
 /** Writes the variant to a fresh temporary folder, grades it, and removes the folder. */
@@ -133,6 +147,23 @@ function holdPort(): Promise<{ port: number; server: net.Server }> {
     const server = net.createServer((socket) => socket.destroy());
     server.listen(0, "127.0.0.1", () => resolve({ port: (server.address() as net.AddressInfo).port, server }));
   });
+}
+
+const REPORTS = path.join(ROOT, "test/reports");
+
+/**
+ * Holds a report to its record in test/reports/. A record shared by every Node line is written
+ * only by a recording on the first line (.ci/record): on the others (LAB_SHARED_RECORDS=compare) a
+ * difference fails instead of overwriting it, while the per-line records (<name>.node<line>.txt)
+ * are still written there.
+ */
+export async function expectRecord(text: string, file: string): Promise<void> {
+  const perLine = /\.node\d+\.txt$/.test(file);
+  if (process.env.LAB_SHARED_RECORDS === "compare" && !perLine) {
+    expect(text, `${file} is shared by every Node line, and reads otherwise on Node ${process.versions.node}`).toBe(readFileSync(path.join(REPORTS, file), "utf8"));
+    return;
+  }
+  await expect(text).toMatchFileSnapshot(path.join(REPORTS, file));
 }
 
 /** The verdict of each check a --cmd run can make (the function-calling ones are skipped there). */
