@@ -14,6 +14,7 @@ import { accessSync, constants, mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { guardGroup, releaseGroup } from "./reaper.ts";
 import { text } from "./text.ts";
 
 /** How to get a browser, said once for every place that reports a missing one. */
@@ -192,6 +193,7 @@ export class Chromium {
     });
     const browser = new Chromium(child, profileDir, options.commandTimeoutMs ?? 10_000);
     running.add(browser);
+    if (process.platform !== "win32" && child.pid !== undefined) guardGroup(child.pid);
     try {
       await browser.send("Browser.getVersion", {}, undefined, options.startTimeoutMs ?? 15_000);
     } catch (error) {
@@ -291,6 +293,7 @@ export class Chromium {
       }
     }
     running.delete(this);
+    if (process.platform !== "win32" && pid !== undefined) releaseGroup(pid);
     // From an exit handler no later tick comes: remove the profile now (best effort; close() retries).
     try {
       rmSync(this.profileDir, { recursive: true, force: true });

@@ -174,22 +174,30 @@ async function main(): Promise<number> {
 let stopWatching: (() => void) | null = null;
 
 let interrupted = false;
+/** Ctrl-C, kill, a closed terminal (SIGHUP), Ctrl-\\ (SIGQUIT): the server and the browser go first. */
+const STOP_SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1, SIGQUIT: 3 } as const;
 function onSignal(signal: NodeJS.Signals): void {
   if (interrupted) return;
   interrupted = true;
   killAllServers();
   killAllBrowsers();
-  if (stopWatching) {
-    stopWatching();
-    process.stdout.write(`\n${text.watch.stopped}\n`);
-    process.exit(0);
+  try {
+    if (stopWatching) {
+      stopWatching();
+      process.stdout.write(`\n${text.watch.stopped}\n`);
+      process.exit(0);
+    }
+    // stderr, so that an interrupted --json run leaves nothing but JSON (or nothing) on stdout.
+    process.stderr.write(`\n${text.cli.stopped(signal)}\n`);
+  } catch {
+    // The terminal is gone (SIGHUP): nobody to tell.
   }
-  // stderr, so that an interrupted --json run leaves nothing but JSON (or nothing) on stdout.
-  process.stderr.write(`\n${text.cli.stopped(signal)}\n`);
-  process.exit(130);
+  process.exit(128 + STOP_SIGNALS[signal as keyof typeof STOP_SIGNALS]);
 }
-process.on("SIGINT", onSignal);
-process.on("SIGTERM", onSignal);
+for (const signal of Object.keys(STOP_SIGNALS) as NodeJS.Signals[]) {
+  if (process.platform === "win32" && signal !== "SIGINT" && signal !== "SIGTERM") continue;
+  process.on(signal, onSignal);
+}
 
 main().then(
   (code) => process.exit(code),

@@ -349,14 +349,19 @@ function onSignal(signal: NodeJS.Signals): void {
   if (interrupted) return;
   interrupted = true;
   killAllServers();
-  process.stdout.write(`\n${text.grade.stopped(signal)}\n`);
+  try {
+    process.stdout.write(`\n${text.grade.stopped(signal)}\n`);
+  } catch {
+    // The terminal is gone (SIGHUP).
+  }
   process.exit(130);
 }
 
 // Run only as a program (npm run grade), not when a test imports the tables.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) {
+    if (process.platform !== "win32" || signal === "SIGINT" || signal === "SIGTERM") process.on(signal, onSignal);
+  }
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -4,6 +4,7 @@
  * It never throws: whatever the bytes, it returns what it could read and what is wrong.
  */
 import { text } from "./text.ts";
+import { printable } from "./visible.ts";
 
 export type ProblemCode =
   | "empty"
@@ -137,12 +138,12 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
   } else if (/^HTTP\//i.test(first)) {
     problems.push({
       code: "bad-status-line",
-      message: text.reader.badStatusLine(first),
+      message: text.reader.badStatusLine(quoted(first)),
     });
   } else {
     problems.push({
       code: "no-status-line",
-      message: first === "" ? text.reader.noStatusLine : text.reader.startsWith(truncate(first)),
+      message: first === "" ? text.reader.noStatusLine : text.reader.startsWith(quoted(first)),
     });
   }
 
@@ -154,7 +155,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
       if (match) {
         result.headers.push([match[1]!, match[2]!]);
       } else if (bodyStart !== null) {
-        problems.push({ code: "bad-header", message: text.reader.badHeader(truncate(line)) });
+        problems.push({ code: "bad-header", message: text.reader.badHeader(quoted(line)) });
       }
     }
   }
@@ -180,7 +181,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
   if (distinct.length > 1 || !/^\d+$/.test(distinct[0]!)) {
     problems.push({
       code: "bad-content-length",
-      message: distinct.length > 1 ? text.reader.twoLengths(distinct.join(", ")) : text.reader.notANumber(distinct[0]),
+      message: distinct.length > 1 ? text.reader.twoLengths(distinct.map((value) => quoted(value)).join(", ")) : text.reader.notANumber(quoted(distinct[0]!)),
     });
     result.body = afterHead;
     return result;
@@ -214,6 +215,8 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
   return result;
 }
 
-function truncate(line: string, max = 60): string {
-  return line.length > max ? line.slice(0, max) + "…" : line;
+/** A line of the server's, as a message quotes it: escaped (no raw control byte reaches the terminal), and cut. */
+function quoted(line: string, max = 60): string {
+  const cut = line.length > max ? line.slice(0, max) + "…" : line;
+  return printable(cut, { backslashes: true });
 }

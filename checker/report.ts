@@ -5,7 +5,7 @@
  */
 import { Chalk, type ChalkInstance } from "chalk";
 import type { CheckResult, Phase, RunReport, Target } from "./types.ts";
-import { visibleLines } from "./visible.ts";
+import { printable, visibleLines } from "./visible.ts";
 import { text } from "./text.ts";
 
 export interface Style {
@@ -50,7 +50,7 @@ export function renderResult(result: CheckResult, style: Style): string {
   const title = `${colour(MARKS[result.status])} ${result.number} ${result.title}${result.status === "error" ? colour(label) : ""}`;
   const time = result.status === "pass" || result.status === "fail" ? chalk.dim(`  ${formatMs(result.durationMs)}`) : "";
   if (result.status === "pass") return `  ${title}${time}`;
-  if (result.status === "skip") return `  ${chalk.dim(`${MARKS.skip} ${result.number} ${result.title} — ${result.finding?.message ?? text.report.skipped}`)}`;
+  if (result.status === "skip") return `  ${chalk.dim(`${MARKS.skip} ${result.number} ${result.title} — ${printable(result.finding?.message ?? text.report.skipped)}`)}`;
 
   const finding = result.finding!;
   const lines = [`  ${title}${time}`];
@@ -64,19 +64,20 @@ export function renderResult(result: CheckResult, style: Style): string {
   if (finding.sent !== undefined) field(labels.sent, visibleLines(finding.sent, { maxBytes: 400 }));
   if (finding.received !== undefined || finding.receivedNote) {
     const got = finding.received && finding.received.length > 0 ? visibleLines(finding.received, { maxBytes: 600 }) : [];
-    if (finding.receivedNote) got.push(chalk.dim(`(${finding.receivedNote})`));
+    if (finding.receivedNote) got.push(chalk.dim(`(${printable(finding.receivedNote)})`));
     field(labels.got, got);
   }
   if (finding.expected) field(labels.expected, wrap(finding.expected, style.width - indent.length - labelWidth));
   if (result.hint) field(labels.hint, wrap(result.hint, style.width - indent.length - labelWidth).map((line) => chalk.cyan(line)));
-  if (finding.tryIt) field(labels.tryIt, finding.tryIt.split("\n"));
+  if (finding.tryIt) field(labels.tryIt, finding.tryIt.split("\n").map((line) => printable(line)));
   if (result.serverTail) {
     if (result.serverTail.length === 0) {
       lines.push(`${indent}${chalk.bold(text.report.serverOutput)} ${chalk.dim(text.report.printedNothing)}`);
     } else {
       const tail = result.serverTail.slice(-8);
       lines.push(`${indent}${chalk.bold(text.report.serverOutputLast(tail.length))}`);
-      for (const line of tail) lines.push(`${indent}  ${chalk.dim("│")} ${line}`);
+      // The server's own output: whatever it printed (colour, a window title, a clear-screen code) is shown, never obeyed.
+      for (const line of tail) lines.push(`${indent}  ${chalk.dim("│")} ${printable(line)}`);
     }
   }
   return lines.join("\n") + "\n";
@@ -114,9 +115,10 @@ function formatMs(ms: number): string {
   return ms < 1000 ? text.report.ms(ms) : text.report.seconds((ms / 1000).toFixed(1));
 }
 
+/** Our prose may quote a server's words: each of its lines is made printable before it is wrapped. */
 function wrap(prose: string, width: number): string[] {
   const out: string[] = [];
-  for (const paragraph of prose.split("\n")) {
+  for (const paragraph of prose.split("\n").map((line) => printable(line))) {
     if (/^\s/.test(paragraph)) {
       out.push(paragraph); // preformatted (a source excerpt)
       continue;

@@ -10,6 +10,7 @@ import { createRng } from "./rng.ts";
 import { ServerProcess } from "./server-process.ts";
 import type { Check, CheckContext, CheckResult, Finding, Phase, RunReport, Target } from "./types.ts";
 import { text } from "./text.ts";
+import { visible } from "./visible.ts";
 
 export const DEFAULT_SLOW_MS = 1000;
 const CHECK_BOUND_MS = 60_000;
@@ -182,7 +183,26 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
     module?.stop();
     await server?.stop();
   }
+  if (server && server.leftBehind.length > 0) {
+    // Found only once the server was stopped: a result of its own, after the phase's checks.
+    const last = results.at(-1)?.number.replace(/\+$/, "") ?? `${phase.number}.0`;
+    record({
+      id: "server.stops",
+      number: `${last}+`,
+      title: text.run.stopsTitle,
+      status: "fail",
+      durationMs: 0,
+      finding: { message: text.run.leftRunning(server.leftBehind.map((left) => `pid ${left.pid}, ${visibleCommand(left.command)}`)) },
+      hint: text.run.leftRunningHint,
+    });
+  }
   return { phase, target, seed: options.seed, port, slowMs, browser: ctx.browser, results, durationMs: Math.round(performance.now() - started) };
+}
+
+/** A command line as the student may read it: control bytes escaped, long ones cut. */
+function visibleCommand(command: string): string {
+  const shown = visible(command).replaceAll("\\n\n", "\\n");
+  return shown.length > 120 ? `${shown.slice(0, 120)}…` : shown;
 }
 
 function whySkip(check: Check, ctx: CheckContext, results: CheckResult[]): string | null {

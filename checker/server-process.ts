@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
 import { News } from "./news.ts";
+import { MARKER_NAME, endMarked, guardGroup, newServerMarker, releaseGroup, type LeftProcess } from "./reaper.ts";
 import { foldRuntimeFrames } from "./runtime-frames.ts";
 import { text } from "./text.ts";
 
@@ -30,7 +31,10 @@ let cleanupInstalled = false;
 
 /** Ends every server still running; safe to call from an exit handler (synchronous). */
 export function killAllServers(): void {
-  for (const server of running) server.kill("SIGKILL");
+  for (const server of running) {
+    server.kill("SIGKILL");
+    server.endEscaped();
+  }
 }
 
 function installCleanup(): void {
@@ -48,16 +52,21 @@ export class ServerProcess {
   private readonly news = new News();
   exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   readonly exited: Promise<void>;
+  /** Carried in the environment of every process the server starts, so that those that leave its group are found. */
+  private readonly marker = newServerMarker();
+  /** Processes that had left the server's group and were still running when it was stopped (then ended). */
+  leftBehind: LeftProcess[] = [];
 
   constructor(options: StartOptions) {
     installCleanup();
-    const env = { ...process.env, ...options.env };
+    const env = { ...process.env, ...options.env, [MARKER_NAME]: this.marker };
     const detached = process.platform !== "win32"; // own process group, so we can end its children too
     this.child =
       typeof options.command === "string"
         ? spawn(options.command, { cwd: options.cwd, env, shell: true, detached, stdio: ["ignore", "pipe", "pipe"] })
         : spawn(options.command[0]!, options.command.slice(1), { cwd: options.cwd, env, detached, stdio: ["ignore", "pipe", "pipe"] });
     running.add(this);
+    if (detached && this.child.pid !== undefined) guardGroup(this.child.pid);
     this.child.stdout!.on("data", (data: Buffer) => this.take("stdout", data));
     this.child.stderr!.on("data", (data: Buffer) => this.take("stderr", data));
     this.exited = new Promise((resolve) => {
@@ -173,15 +182,24 @@ export class ServerProcess {
 
   /** Ends the server and everything it started; resolves once it is gone. */
   async stop(): Promise<void> {
-    if (!this.alive) return;
-    this.kill("SIGTERM");
-    const gone = await Promise.race([this.exited.then(() => true), sleep(1000).then(() => false)]);
-    if (!gone) {
-      this.kill("SIGKILL");
-      await Promise.race([this.exited, sleep(1000)]);
+    if (this.alive) {
+      this.kill("SIGTERM");
+      const gone = await Promise.race([this.exited.then(() => true), sleep(1000).then(() => false)]);
+      if (!gone) {
+        this.kill("SIGKILL");
+        await Promise.race([this.exited, sleep(1000)]);
+      }
     }
-    // The shell of --cmd may be gone while a child it started lives on in the group.
+    // The shell of --cmd may be gone while a child it started lives on in the group, and a process
+    // that left the group (setsid) lives on outside it, even after the server itself has exited.
     this.kill("SIGKILL");
+    this.leftBehind.push(...this.endEscaped());
+    if (this.child.pid !== undefined) releaseGroup(this.child.pid);
+  }
+
+  /** Ends the server's processes that left its group (setsid, a double fork); returns them. */
+  endEscaped(): LeftProcess[] {
+    return endMarked(this.marker, this.child.pid);
   }
 
   kill(signal: NodeJS.Signals): void {
@@ -221,7 +239,9 @@ export class ServerProcess {
   }
 
   private push(line: string): void {
-    const clean = line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+    // Colours (SGR) are dropped, a student's coloured log stays readable; every other control
+    // sequence is kept, and the report shows it escaped (printable), never obeyed.
+    const clean = line.replace(/\x1b\[[0-9;]*m/g, "");
     this.lines.push(clean.length > MAX_LINE_LENGTH ? clean.slice(0, MAX_LINE_LENGTH) + " …" : clean);
     this.lineCount += 1;
     if (this.lines.length > MAX_LINES) this.lines.splice(0, this.lines.length - MAX_LINES);

@@ -492,6 +492,12 @@ Examples:
     endedBy: (signal: string) => `was ended by ${signal}`,
     exitedWith: (code: number | null) => `exited with code ${code}`,
     keepsRunning: "keeps running",
+    stopsTitle: "ends, with everything it started, when the checker stops it",
+    leftRunning: (processes: string[]) =>
+      `When the checker stopped your server, ${processes.length === 1 ? "a process it had started was" : `${processes.length} processes it had started were`} ` +
+      `still running outside its process group: ${processes.join("; ")}. ${processes.length === 1 ? "It has" : "They have"} been ended now. ` +
+      "A process that calls setsid() or forks twice leaves the group, so stopping the server misses it: it would keep the port, and the next run could not start.",
+    leftRunningHint: "Let the server run in the foreground, as one process (or threads, or children it waits for): no daemonizing, no setsid, no & in --cmd.",
     endedOnItsOwn: "Your server ended on its own (exit code 0) during the check above, which it passed.",
     endedDuringPassed: (how: string) => `Your server ${how} during the check above (which it passed). Its output below shows why.`,
     dontExitHint: "A server must keep running between clients: don't call process.exit() or server.close().",

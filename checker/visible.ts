@@ -53,6 +53,24 @@ export function visibleLines(data: Buffer | string, options: VisibleOptions = {}
   return lines;
 }
 
+/**
+ * A line of text from the student's server (already decoded), safe to print: CR, LF and TAB
+ * shown as \r, \n and \t, every other control character (C0, DEL, C1; ESC among them, so no
+ * colour, title or clear-screen sequence reaches the terminal) as \xNN or \uNNNN. Backslashes are
+ * doubled only when `backslashes` says so (wire bytes, where \r must be unambiguous; not in
+ * the server's output, where a Windows path should read as one).
+ */
+export function printable(line: string, options: { backslashes?: boolean } = {}): string {
+  const escaped = options.backslashes ? line.replaceAll("\\", "\\\\") : line;
+  return escaped.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => {
+    if (char === "\r") return "\\r";
+    if (char === "\n") return "\\n";
+    if (char === "\t") return "\\t";
+    const code = char.charCodeAt(0);
+    return code < 0x80 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
 export function visible(data: Buffer | string, options: VisibleOptions = {}): string {
   return visibleLines(data, options).join("\n");
 }

@@ -55,7 +55,11 @@ describe.each(["3-answers-first-chunk", "3-canned-response"])("try-it lines of %
 
   test.skipIf(!hasNc)("piped into nc, it brings back what the checker saw (skipped without nc: apt install netcat-openbsd)", () => {
     for (const result of failures) {
-      const answer = spawnSync("bash", ["-c", result.finding!.tryIt!.split("\n")[0]!], { timeout: 10_000 }).stdout;
+      // A line with pauses, "(printf A; sleep 0.5; printf B) | nc ...", reproduces the pieces only once nc
+      // is connected; on a loaded machine nc may connect after the pause. A second of head start
+      // (before the first byte) makes the pieces arrive as the checker sent them.
+      const line = result.finding!.tryIt!.split("\n")[0]!.replace(/^\(/, "(sleep 1; ");
+      const answer = spawnSync("bash", ["-c", line], { timeout: 15_000 }).stdout;
       expect(answer.toString("utf8"), result.id).toBe(Buffer.from(result.finding!.received!).toString("utf8"));
     }
   });

@@ -160,6 +160,22 @@ export const brokenCases: BrokenCase[] = [
     says: /ended on its own \(exit code 0\) during the check above/,
   },
 
+  {
+    name: "1-leaves-a-helper",
+    phase: 1,
+    base: ts(1),
+    mistake: "starts a helper process in a session of its own (detached, so setsid) and never ends it",
+    patch: [
+      ['import net from "node:net";', 'import net from "node:net";\nimport { spawn } from "node:child_process";'],
+      [
+        "    console.log(`Listening on http://${HOST}:${PORT}`);",
+        '    console.log(`Listening on http://${HOST}:${PORT}`);\n    spawn("sleep", ["1000"], { detached: true, stdio: "ignore" }).unref();',
+      ],
+    ],
+    firstFailure: "server.stops",
+    says: /still running outside its process group: pid \d+, sleep 1000\. It has been ended now/,
+  },
+
   // ---------------------------------------------------------------- phase 2: parse
   {
     name: "2-first-chunk-only",

@@ -52,6 +52,7 @@ export async function grade(
   if (options.hardCodedPort) text = text.replace(number(options.hardCodedPort), "<HARD-CODED PORT>");
   text = maskVersions(text)
     .replace(/(127\.0\.0\.1):\d+/g, "$1:<client port>")
+    .replace(/\bpid \d+/g, "pid <pid>")
     .replace(/ {2}\d+(\.\d)? (ms|s)$/gm, "")
     .replace(/\(\d+(\.\d)? (ms|s)\)$/gm, "(<duration>)");
   if (options.browser) {
