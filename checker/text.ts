@@ -103,6 +103,7 @@ export const text = {
       serverReset: "then the connection was reset (TCP RST): a client may lose even the bytes above",
       openNothing: "nothing, and the connection was still open",
       open: "and the connection was still open",
+      cutOff: (mebibytes: number) => `and more: over ${mebibytes} MiB came, so the checker kept the first ${mebibytes} MiB, read no further and closed the connection`,
     },
     seconds: (value: string) => `${value} s`,
     isServerRunning: "Is the server still running? Look at its output below for an error.",
@@ -349,8 +350,10 @@ export const text = {
       "A client that reuses the connection would wait forever.",
     secondUnansweredExpected: "either Connection: close and a closed connection, or an answer to every request on the connection",
     noAnswerWithin: (seconds: number) => `no answer within ${seconds} s`,
+    stillTrickling: (seconds: number, bytes: number) => `after ${seconds} s the answer was still trickling in (${bytes} byte${bytes === 1 ? "" : "s"} so far), and the client gave up`,
     fetchGot: (client: string, status: number, characters: number) => `${client}'s fetch got status ${status} and a body of ${characters} characters.`,
     fetchGotExpected: "a status and a body",
+    clientGotTooMuch: (client: string, mebibytes: number) => `${client} got over ${mebibytes} MiB of body and more was coming: the checker stopped reading there`,
     fetchFailed: (client: string, url: string, error: string) => `${client}'s fetch("${url}") failed: ${error}.`,
     keepAliveFailed: (client: string, got: number, request: number, error: string) =>
       `${client}'s http client, with a keep-alive agent, got ${got} of 5 pages; request ${request} failed: ${error}.`,

@@ -8,6 +8,8 @@ import { News } from "./news.ts";
 import { text } from "./text.ts";
 
 const WRITE_TIMEOUT_MS = 5000;
+/** At most this much of any one connection's bytes is kept: the rest is counted, and the connection dropped. */
+export const MAX_KEPT_BYTES = 1024 * 1024;
 
 export type Ending = "server-closed" | "server-reset" | "client-closed";
 
@@ -24,12 +26,24 @@ export class WireConnection {
   endedAtMs: number | null = null;
   /** Bytes we managed to hand to the kernel. */
   sentBytes = 0;
+  /** Bytes that came after the first MAX_KEPT_BYTES (counted, not kept); the connection was then dropped. */
+  cutOffBytes = 0;
+  private keptBytes = 0;
+  private joined: Buffer | null = null;
   private readonly news = new News();
 
   private constructor(private readonly socket: net.Socket) {
     socket.on("data", (bytes: Buffer) => {
-      this.chunks.push({ atMs: this.elapsed(), bytes });
-      this.news.tell();
+      // Whatever a server sends (an endless body, a flood), the checker's memory stays bounded.
+      const room = MAX_KEPT_BYTES - this.keptBytes;
+      if (bytes.length > room) {
+        if (room > 0) this.keep(bytes.subarray(0, room));
+        this.cutOffBytes += bytes.length - room;
+        if (!socket.destroyed) socket.destroy();
+        this.finish("client-closed");
+        return;
+      }
+      this.keep(bytes);
     });
     socket.on("end", () => this.finish("server-closed"));
     socket.on("error", (error: NodeJS.ErrnoException) => {
@@ -61,8 +75,17 @@ export class WireConnection {
     });
   }
 
+  private keep(bytes: Buffer): void {
+    this.chunks.push({ atMs: this.elapsed(), bytes });
+    this.keptBytes += bytes.length;
+    this.joined = null;
+    this.news.tell();
+  }
+
+  /** Everything kept so far, in one Buffer (joined once per new chunk: a drip of bytes stays cheap). */
   get received(): Buffer {
-    return Buffer.concat(this.chunks.map((chunk) => chunk.bytes));
+    this.joined ??= Buffer.concat(this.chunks.map((chunk) => chunk.bytes));
+    return this.joined;
   }
 
   get open(): boolean {
@@ -173,6 +196,8 @@ export interface ExchangeResult {
   sentWhenReacted: number;
   /** Milliseconds from the last byte sent to the last byte received. */
   replyMs: number;
+  /** Bytes beyond MAX_KEPT_BYTES: not kept; the checker closed the connection there. */
+  cutOffBytes: number;
   /** When the last byte was sent, in milliseconds since the connection opened. */
   lastSentAtMs: number;
   timedOut: boolean;
@@ -191,6 +216,7 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       reactedEarly: false,
       sentWhenReacted: 0,
       replyMs: 0,
+      cutOffBytes: 0,
       lastSentAtMs: 0,
       timedOut: false,
     };
@@ -226,6 +252,7 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
     reactedEarly,
     sentWhenReacted,
     replyMs: lastChunk ? Math.max(0, lastChunk.atMs - lastSentAt) : 0,
+    cutOffBytes: connection.cutOffBytes,
     lastSentAtMs: lastSentAt,
     timedOut: !matched && connection.open,
   };

@@ -2,7 +2,7 @@
  * Shared steps of the checks: build requests, send them, read what came back, and describe it.
  * Each phase's checks are built from these so that the same mistake gets the same words everywhere.
  */
-import { exchange, toBytes, type ExchangeResult, type Segment } from "../wire.ts";
+import { MAX_KEPT_BYTES, exchange, toBytes, type ExchangeResult, type Segment } from "../wire.ts";
 import { isCompleteResponse, readResponse, type ParsedResponse } from "../http-reader.ts";
 import { printfArgument } from "../visible.ts";
 import type { CheckContext, Finding } from "../types.ts";
@@ -89,6 +89,7 @@ function longPrintf(bytes: Buffer): string {
 }
 
 export function endingNote(result: ExchangeResult): string {
+  if (result.cutOffBytes > 0) return text.common.ending.cutOff(MAX_KEPT_BYTES / 1024 / 1024);
   switch (result.ending) {
     case "server-closed":
       return result.received.length === 0 ? text.common.ending.serverClosedNothing : text.common.ending.serverClosed;

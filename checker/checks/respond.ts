@@ -2,7 +2,7 @@
 import http from "node:http";
 import { spawn, spawnSync } from "node:child_process";
 import { devNull } from "node:os";
-import { WireConnection } from "../wire.ts";
+import { MAX_KEPT_BYTES, WireConnection } from "../wire.ts";
 import { header, isCompleteResponse, readResponse, type ParsedResponse, type ProblemCode } from "../http-reader.ts";
 import type { Check, CheckContext, Finding } from "../types.ts";
 import { text } from "../text.ts";
@@ -249,6 +249,24 @@ function describeError(error: unknown): string {
   return cause instanceof Error ? `${own}: ${describeError(cause)}` : own;
 }
 
+/** A body as text, or null when more than MAX_KEPT_BYTES came (then the rest is not read). */
+async function cappedText(response: Response): Promise<string | null> {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString("utf8");
+    size += value.length;
+    if (size > MAX_KEPT_BYTES) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+}
+
 /** The real clients below run inside the checker, so their version is this Node's: reports name it. */
 const THIS_NODE = `Node ${process.versions.node.split(".").slice(0, 2).join(".")}`;
 
@@ -260,7 +278,8 @@ export const clientFetch: Check = {
     const path = randomPath(ctx);
     try {
       const response = await fetch(url(ctx, path), { signal: AbortSignal.timeout(replyTimeout(ctx, 3000)) });
-      const body = await response.text();
+      const body = await cappedText(response);
+      if (body === null) return { message: text.respond.clientGotTooMuch(`${THIS_NODE}'s fetch`, MAX_KEPT_BYTES / 1024 / 1024), expected: text.respond.fetchGotExpected };
       if (response.status >= 200 && response.status < 500 && body.length > 0) return null;
       return { message: text.respond.fetchGot(THIS_NODE, response.status, body.length), expected: text.respond.fetchGotExpected };
     } catch (error) {
@@ -285,12 +304,21 @@ class NoAnswer extends Error {}
 
 function httpGet(agent: http.Agent, ctx: CheckContext, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.get(url(ctx, path), { agent, timeout: replyTimeout(ctx) }, (response) => {
+    const waitMs = replyTimeout(ctx);
+    const request = http.get(url(ctx, path), { agent }, (response) => {
       const chunks: Buffer[] = [];
+      let size = 0;
       const socket = response.socket;
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("data", (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_KEPT_BYTES) request.destroy(new Error(text.respond.clientGotTooMuch("it", MAX_KEPT_BYTES / 1024 / 1024)));
+        else chunks.push(chunk);
+      });
       response.on("end", () => {
-        const done = (): void => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
+        const done = (): void => {
+          clearTimeout(deadline);
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
+        };
         if (/\bclose\b/i.test(String(response.headers.connection ?? "")) || socket.destroyed) return done();
         const timer = setTimeout(finish, CLOSE_GRACE_MS);
         function finish(): void {
@@ -302,8 +330,20 @@ function httpGet(agent: http.Agent, ctx: CheckContext, path: string): Promise<{ 
       });
       response.on("error", reject);
     });
-    request.on("timeout", () => request.destroy(new NoAnswer(text.respond.noAnswerWithin(replyTimeout(ctx) / 1000))));
-    request.on("error", reject);
+    // A total deadline, not http's idle timeout: a server that trickles a byte a second must not
+    // keep each request waiting for as long as it likes.
+    // A reused socket has read the earlier responses already: count only what came for this request.
+    let readBefore = 0;
+    request.on("socket", (socket) => (readBefore = socket.bytesRead));
+    const deadline = setTimeout(() => {
+      const read = (request.socket?.bytesRead ?? 0) - readBefore;
+      request.destroy(new NoAnswer(read > 0 ? text.respond.stillTrickling(waitMs / 1000, read) : text.respond.noAnswerWithin(waitMs / 1000)));
+    }, waitMs);
+    request.on("close", () => clearTimeout(deadline));
+    request.on("error", (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    });
   });
 }
 

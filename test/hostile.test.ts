@@ -1,0 +1,77 @@
+/**
+ * Bounded, whatever the server does: a server that floods an endless body and one that drips its
+ * answer a byte a second each get a verdict in bounded time, with the checker's memory bounded,
+ * and a message that says what happened. (Bounds, not speed: generous limits, no timing judged.)
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, expect, test } from "vitest";
+import { findPhase } from "../checker/manifest.ts";
+import { plainStyle, renderReport } from "../checker/report.ts";
+import { runPhase } from "../checker/run.ts";
+import type { RunReport } from "../checker/types.ts";
+import { ROOT } from "./broken/harness.ts";
+
+const dir = mkdtempSync(path.join(tmpdir(), "http-lab-hostile-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function gradeServer(name: string, source: string): Promise<{ report: RunReport; shown: string; seconds: number; peakMb: number }> {
+  const file = path.join(dir, `${name}.mjs`);
+  writeFileSync(file, source);
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const started = performance.now();
+  try {
+    const report = await runPhase({ phase: findPhase("3")!, target: { kind: "cmd", command: `node ${file}` }, seed: 3, root: ROOT });
+    return { report, shown: renderReport(report, plainStyle), seconds: (performance.now() - started) / 1000, peakMb: (peak - before) / 1e6 };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+test("a server that floods an endless body: at most 1 MiB is kept, the rest dropped and said", async () => {
+  const { report, shown, seconds, peakMb } = await gradeServer(
+    "flood",
+    `import net from "node:net";
+const chunk = Buffer.alloc(64 * 1024, "a");
+net.createServer((socket) => {
+  socket.on("error", () => {});
+  socket.once("data", () => {
+    socket.write("HTTP/1.1 200 OK\\r\\nContent-Type: text/html; charset=utf-8\\r\\nContent-Length: 99999999999\\r\\n\\r\\n");
+    const pump = () => { while (socket.writable && socket.write(chunk)) {} if (socket.writable) socket.once("drain", pump); };
+    pump();
+  });
+}).listen(Number(process.env.PORT), "127.0.0.1");
+`,
+  );
+  expect(seconds, "bounded time").toBeLessThan(90);
+  // Without the cap, the checker kept gigabytes (every byte of every exchange).
+  expect(peakMb, "bounded memory").toBeLessThan(400);
+  expect(shown).toContain("over 1 MiB came, so the checker kept the first 1 MiB, read no further and closed the connection");
+  expect(report.results.find((result) => result.id === "client.fetch")!.finding!.message).toMatch(/fetch got over 1 MiB of body and more was coming/);
+  expect(report.results.find((result) => result.id === "respond.page")!.status).toBe("fail");
+});
+
+test("a server that drips its answer a byte a second: each client waits a bounded time, and says it was trickling", async () => {
+  const { report, seconds } = await gradeServer(
+    "drip",
+    `import net from "node:net";
+const answer = "HTTP/1.1 200 OK\\r\\nContent-Type: text/html; charset=utf-8\\r\\nContent-Length: 23\\r\\nConnection: close\\r\\n\\r\\n<h1>Hello, wörld!</h1>";
+net.createServer((socket) => {
+  socket.on("error", () => {});
+  socket.once("data", () => {
+    let i = 0;
+    const timer = setInterval(() => (i < answer.length && !socket.destroyed ? socket.write(answer[i++]) : (clearInterval(timer), socket.end())), 1000);
+    socket.on("close", () => clearInterval(timer));
+  });
+}).listen(Number(process.env.PORT), "127.0.0.1");
+`,
+  );
+  // Each exchange has a total deadline: with http's idle timeout alone this run took 87 s.
+  expect(seconds, "bounded time").toBeLessThan(60);
+  const keepAlive = report.results.find((result) => result.id === "client.keep-alive")!;
+  expect(keepAlive.status).toBe("fail");
+  expect(keepAlive.finding!.message).toMatch(/after 2 s the answer was still trickling in \(\d+ bytes? so far\)/);
+});
