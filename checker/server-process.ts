@@ -344,3 +344,16 @@ function listeningPortsOfGroup(groupId: number): number[] {
   }
   return [...new Set(listeners.filter((l) => inodes.has(l.inode)).map((l) => l.port))];
 }
+
+/**
+ * The backlog of the socket listening on `port` (how many connections the kernel queues before the
+ * server accepts them), as `ss -ltn` shows it in Send-Q; null where ss is missing (not Linux).
+ */
+export function listenBacklog(port: number): number | null {
+  if (process.platform !== "linux") return null;
+  const listed = spawnSync("ss", ["-Hltn", `sport = :${port}`], { encoding: "utf8", timeout: 2000 });
+  if (listed.status !== 0) return null;
+  const fields = listed.stdout.trim().split("\n")[0]?.trim().split(/\s+/) ?? [];
+  const backlog = Number(fields[2]);
+  return fields[0] === "LISTEN" && Number.isInteger(backlog) ? backlog : null;
+}

@@ -258,6 +258,19 @@ export const text = {
     oneAtATimeExpected: (clients: number, seconds: string) => `all ${clients} answers after about ${seconds} s`,
     oneAtATimeTryIt: (tryIt: string) => `${tryIt}   (with SLOW_MS=5000, as in the lesson)`,
     noCount: (missing: number, burst: number) => `${missing} of ${burst} visits at once got no page with a count.`,
+    unanswered: (missing: number, burst: number, seconds: number, connected: number) =>
+      `${missing} of ${burst} visits at once got no answer within ${seconds} s` +
+      `${connected < burst ? ` (${burst - connected} of them could not even connect)` : ""}. ` +
+      "That is not a counting mistake: those visits never reached your code. ",
+    smallBacklog: (backlog: number) =>
+      `Your server listens with a backlog of ${backlog} (ss -ltn shows it): the kernel queues at most that many connections ` +
+      "your server has not accepted yet, drops the handshakes of the others, and TCP tries those again only after 1, 3, 7 s and more.",
+    smallBacklogHint:
+      "Give listen() room for a burst: in Node, server.listen(port, host) already queues 511 (a backlog as third argument lowers it); in Python, sock.listen(128), not the seed's listen(5).",
+    stuckUnderLoad:
+      "Your server accepted the connections but did not answer them all: a thread or a handler that never finishes under load, or an error that only shows when many requests come at once.",
+    stuckUnderLoadHint: "Look at your server's output below for an error, and make sure every request ends in an answer, even when many arrive at once.",
+    burstTryIt: (port: number) => `for i in $(seq 50); do echo "$(printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | nc 127.0.0.1 ${port} | tail -n 1)" & done; wait`,
     countBefore: (burst: number, start: number) => `Before ${burst} visits at once the count was ${start}. The visits showed `,
     repeatedCounts: (different: number, repeats: string) => `${different} different counts: ${repeats}. `,
     shownTimes: (count: number, times: number) => `${count} was shown ${times} times`,

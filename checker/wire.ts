@@ -181,6 +181,8 @@ export interface ExchangeOptions {
   endAfterSending?: boolean;
   /** Keep the connection open afterwards (the caller closes it). */
   keepOpen?: boolean;
+  /** How long connecting may take (2 s unless said). */
+  connectTimeoutMs?: number;
 }
 
 export interface ExchangeResult {
@@ -206,7 +208,7 @@ export interface ExchangeResult {
 /** Sends segments (with pauses), then reads until `until`, a close, or the timeout. */
 export async function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
   const sent = Buffer.concat(options.segments.map((segment) => toBytes(segment.data)));
-  const opened = await WireConnection.open(options.host, options.port);
+  const opened = await WireConnection.open(options.host, options.port, options.connectTimeoutMs);
   if (!(opened instanceof WireConnection)) {
     return {
       connectError: opened.error,

@@ -125,7 +125,11 @@ export interface Asked {
  * has arrived (by Content-Length) or the server closes. If nothing comes, it half-closes its side,
  * as nc does on Ctrl-D, to tell "never answers" from "waits for the client to close first".
  */
-export async function ask(ctx: CheckContext, segments: Segment[], options: { timeoutMs?: number; lingerMs?: number } = {}): Promise<Asked> {
+export async function ask(
+  ctx: CheckContext,
+  segments: Segment[],
+  options: { timeoutMs?: number; lingerMs?: number; connectTimeoutMs?: number } = {},
+): Promise<Asked> {
   const timeoutMs = options.timeoutMs ?? replyTimeout(ctx);
   const result = await exchange({
     host: ctx.host,
@@ -135,6 +139,7 @@ export async function ask(ctx: CheckContext, segments: Segment[], options: { tim
     replyTimeoutMs: timeoutMs,
     lingerMs: options.lingerMs ?? 300,
     keepOpen: true,
+    connectTimeoutMs: options.connectTimeoutMs,
   });
   let answeredAfterClientClosed = false;
   const connection = result.connection;
