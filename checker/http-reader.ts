@@ -186,6 +186,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
     result.body = afterHead;
     return result;
   }
+  // Quoted in messages as written: Number() would show 99999999999999999999 as 100000000000000000000.
   const length = Number(distinct[0]);
   result.contentLength = length;
   result.body = afterHead.subarray(0, length);
@@ -195,7 +196,7 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
     if (closed) {
       problems.push({
         code: "body-shorter",
-        message: text.reader.bodyShorter(length, afterHead.length),
+        message: text.reader.bodyShorter(quoted(distinct[0]!), afterHead.length),
       });
     }
   } else if (afterHead.length > length && closed) {
@@ -204,11 +205,11 @@ export function readResponse(bytes: Buffer, closed: boolean): ParsedResponse {
       characters === length
         ? {
             code: "length-in-characters",
-            message: text.reader.lengthInCharacters(length, afterHead.length),
+            message: text.reader.lengthInCharacters(quoted(distinct[0]!), afterHead.length),
           }
         : {
             code: "body-longer",
-            message: text.reader.bodyLonger(length, afterHead.length),
+            message: text.reader.bodyLonger(quoted(distinct[0]!), afterHead.length, afterHead.length - length),
           },
     );
   }

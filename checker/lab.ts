@@ -51,7 +51,8 @@ function stateLabel(phase: Phase): string {
   const state = phaseState(progress, phase);
   if (state.kind === "not-started") return chalk.dim(text.state.notStarted);
   if (state.kind === "passed") return chalk.green(text.state.passed(when(state.when)));
-  return chalk.yellow(text.state.failing(state.at, when(state.when)));
+  const failing = chalk.yellow(text.state.failing(state.at, when(state.when)));
+  return state.passedAt ? `${failing}${chalk.green(text.state.passedBefore(when(state.passedAt)))}` : failing;
 }
 
 // ---------------------------------------------------------------------------------------------

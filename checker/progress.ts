@@ -77,11 +77,15 @@ export function recordRun(root: string, report: RunReport): void {
   saveProgress(root, progress);
 }
 
-export type PhaseState = { kind: "not-started" } | { kind: "failing"; at: string; title: string; when: string } | { kind: "passed"; when: string };
+export type PhaseState =
+  | { kind: "not-started" }
+  /** passedAt: the phase passed once, before this failing run (an experiment after the pass). */
+  | { kind: "failing"; at: string; title: string; when: string; passedAt?: string }
+  | { kind: "passed"; when: string };
 
 export function phaseState(progress: Progress, phase: Phase): PhaseState {
   const entry = progress.phases[String(phase.number)];
   if (!entry) return { kind: "not-started" };
   if (entry.passed) return { kind: "passed", when: entry.lastRunAt };
-  return { kind: "failing", at: entry.firstProblem?.number ?? "?", title: entry.firstProblem?.title ?? "", when: entry.lastRunAt };
+  return { kind: "failing", at: entry.firstProblem?.number ?? "?", title: entry.firstProblem?.title ?? "", when: entry.lastRunAt, passedAt: entry.passedAt };
 }

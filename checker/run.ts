@@ -87,7 +87,17 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
   const module = target.kind === "file" && phase.checks.some((check) => check.needsModule) ? new ModuleCaller(target.file, undefined, root) : null;
   module?.start();
 
+  // The time of the shared exchanges the running check reused (added to that check's own time).
+  let reusedMs = 0;
+  const takeReusedMs = (): number => {
+    const ms = reusedMs;
+    reusedMs = 0;
+    return ms;
+  };
+
   const memos = new Map<string, Promise<unknown>>();
+  /** How long each shared exchange took; a check that reads one made earlier is shown taking that long too. */
+  const memoMs = new Map<string, number>();
   const results: CheckResult[] = [];
   const ctx: CheckContext = {
     phase,
@@ -103,7 +113,15 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
     module,
     passed: (id) => results.some((result) => result.id === id && result.status === "pass"),
     memo<T>(key: string, make: () => Promise<T>): Promise<T> {
-      if (!memos.has(key)) memos.set(key, make());
+      if (!memos.has(key)) {
+        const began = performance.now();
+        memos.set(
+          key,
+          make().finally(() => memoMs.set(key, performance.now() - began)),
+        );
+      } else if (memoMs.has(key)) {
+        reusedMs += memoMs.get(key)!;
+      }
       return memos.get(key) as Promise<T>;
     },
   };
@@ -134,7 +152,9 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
         record({ id: check.id, number, title: check.title, status: "skip", durationMs: 0, finding: { message: skip } });
         continue;
       }
+      takeReusedMs();
       const result = await runCheck(check, number, ctx);
+      result.durationMs += Math.round(takeReusedMs());
       if (signal?.aborted) {
         const why = stopped();
         record(result.status === "pass" || result.status === "skip" ? result : { ...result, status: "error", finding: { status: "error", message: `${why[0]!.toUpperCase()}${why.slice(1)}.` }, hint: undefined });

@@ -49,6 +49,7 @@ export const text = {
     notStarted: "not started",
     failing: (at: string, when: string) => `failing at ${at} (${when})`,
     passed: (when: string) => `passed (${when})`,
+    passedBefore: (when: string) => `; passed before (${when})`,
   },
   commands: [
     ["npm run lab", "this menu"],
@@ -209,7 +210,7 @@ export const text = {
       "Your server never closed the connection: after 2 s it was still open. A client that reads until the end (curl, printf ... | nc) would wait forever.",
     neverClosedExpected: "the server closes the connection (FIN) after reading the client's bytes",
     connection: (n: number) => `connection ${n}`,
-    connectionAfter: (n: number, worked: number) => `connection ${n} (after ${worked} that worked)`,
+    connectionOf: (n: number, total: number) => `connection ${n} of ${total}`,
     refused: (which: string, error: string) => `Your server refused ${which}: ${error}. It stopped listening after the first client.`,
     runItAFewTimes: (tryIt: string) => `${tryIt}   (run it a few times)`,
     notClosed: (which: string) => `Your server did not close ${which}.`,
@@ -272,7 +273,8 @@ export const text = {
     stuckUnderLoadHint: "Look at your server's output below for an error, and make sure every request ends in an answer, even when many arrive at once.",
     burstTryIt: (port: number) => `for i in $(seq 50); do echo "$(printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' | nc 127.0.0.1 ${port} | tail -n 1)" & done; wait`,
     countBefore: (burst: number, start: number) => `Before ${burst} visits at once the count was ${start}. The visits showed `,
-    repeatedCounts: (different: number, repeats: string) => `${different} different counts: ${repeats}. `,
+    // Worded so that it reads right for any number: timing decides it (and the records mask it).
+    repeatedCounts: (different: number, repeats: string) => `the same count more than once: ${repeats} (different counts in all: ${different}). `,
     shownTimes: (count: number, times: number) => `${count} was shown ${times} times`,
     countRange: (from: number | undefined, to: number | undefined) => `the counts ${from}..${to}. `,
     nextVisit: (count: number | null | undefined) => `The next visit shows ${count}.`,
@@ -407,8 +409,8 @@ export const text = {
     doesNotGoUp: "the count does not go up.",
     movedBy: (load: number, step: number) => `load ${load} moved it by ${step}, where 1 was expected.`,
     wrongCounts: (story: string, counts: string, before: number, relative: string, expected: string, verdict: string, details: string) =>
-      `${story} The page showed ${counts}: counted from ${before}, that is ${relative}, where the tutorial's test ` +
-      `expects ${expected}. ${verdict[0]!.toUpperCase()}${verdict.slice(1)}${details}`,
+      `${story} The page showed ${counts}: counted from ${before}, that is ${relative}, where one more per load ` +
+      `gives ${expected}. ${verdict[0]!.toUpperCase()}${verdict.slice(1)}${details}`,
     wrongCountsExpected: (counts: string) => `${counts}: one more per load of /, none for /favicon.ico`,
   },
   /** The report a student reads (report.ts). */
@@ -452,11 +454,11 @@ export const text = {
     noContentLength: "there is no Content-Length header",
     twoLengths: (values: string) => `Content-Length is given twice, with different values (${values})`,
     notANumber: (value: string | undefined) => `Content-Length "${value}" is not a number of bytes`,
-    bodyShorter: (length: number, got: number) => `Content-Length says ${length} bytes, but only ${got} bytes of body came before the end`,
-    lengthInCharacters: (length: number, bytes: number) =>
+    bodyShorter: (length: string, got: number) => `Content-Length says ${length} bytes, but only ${got} bytes of body came before the end`,
+    lengthInCharacters: (length: string, bytes: number) =>
       `Content-Length says ${length}, but the body is ${bytes} bytes: ${length} is its length in characters (a non-ASCII character like ö takes 2 or more bytes in UTF-8)`,
-    bodyLonger: (length: number, got: number) =>
-      `Content-Length says ${length} bytes, but ${got} bytes of body came (${got - length} too many: a client takes them for the start of the next response)`,
+    bodyLonger: (length: string, got: number, extra: number) =>
+      `Content-Length says ${length} bytes, but ${got} bytes of body came (${extra} too many: a client takes them for the start of the next response)`,
   },
   /** npm run phase (cli.ts). */
   cli: {
@@ -889,7 +891,7 @@ Examples:
     "counter.browser": check("in a real browser (headless Chromium), each refresh shows 1 more, favicon requests included", [
       "After loading a page, a browser asks for /favicon.ico (the tab's icon) on its own. Count a visit only when the path is exactly /.",
       "if (path === \"/\") { visits += 1; ... } else { answer 404 without counting }",
-      "Start your server, open http://localhost:8000/ in a browser and press Ctrl+Shift+R a few times while you watch its output: each load prints path: / and then path: /favicon.ico.",
+      "Start your server, open http://127.0.0.1:8000/ in a browser and press Ctrl+Shift+R a few times while you watch its output: each load prints path: / and then path: /favicon.ico.",
     ]),
   },
 } as const;

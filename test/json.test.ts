@@ -177,6 +177,15 @@ describe("real runs", () => {
     expect(doc.checks.find((check) => check.status === "fail")!.id).toBe(brokenCase("3-length-in-characters").firstFailure);
   });
 
+  test("a check that judges an exchange an earlier check made is shown taking the time that exchange took", async () => {
+    // 1.2 sends the greeting and waits 2 s for a close that never comes; 1.3 judges that same exchange.
+    const doc = checked((await gradeBroken(brokenCase("1-never-closes"))).report);
+    const closes = doc.checks.find((check) => check.id === "bind.closes")!;
+    expect(closes.status).toBe("fail");
+    expect(closes.message).toMatch(/still open/);
+    expect(closes.durationMs).toBeGreaterThanOrEqual(2000);
+  });
+
   test("the checker's own 'keeps running' result is worth 0 of 0; the checks it stops cost the points", async () => {
     const doc = checked((await gradeBroken(brokenCase("1-exits-after-first-client"))).report);
     const added = doc.checks.find((check) => check.id === "server.alive")!;

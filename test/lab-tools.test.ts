@@ -23,6 +23,10 @@ describe("progress", () => {
     writeFileSync(lab.file("phases/1-bind/server.ts"), read("solutions/1-bind/server.ts").toString() + "// mine\n");
     lab.run("cli", ["1"]);
     expect(lab.run("lab", ["status"]).out).toMatch(/1\. bind .* passed/);
+    // An experiment that fails after the pass: the failure is shown, and so is the pass.
+    writeFileSync(lab.file("phases/1-bind/server.ts"), read("solutions/1-bind/server.ts").toString().replace("socket.end(); // close our side of the connection", ""));
+    lab.run("cli", ["1"]);
+    expect(lab.run("lab", ["status"]).out).toMatch(/1\. bind .* failing at 1\.3 \([^)]*\); passed before \(/);
   });
 
   test("a damaged progress file is started afresh, never a crash", () => {

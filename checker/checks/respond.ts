@@ -244,8 +244,10 @@ function url(ctx: CheckContext, path: string): string {
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as Error & { cause?: unknown }).cause;
-  const code = (error as NodeJS.ErrnoException).code;
-  const own = `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ""}`;
+  // Only a named code (ECONNRESET, UND_ERR_...): a DOMException's code is a number (23 for a timeout) that says nothing.
+  const code = (error as { code?: unknown }).code;
+  const named = typeof code === "string" ? code : undefined;
+  const own = `${error.message}${named && !error.message.includes(named) ? ` (${named})` : ""}`;
   return cause instanceof Error ? `${own}: ${describeError(cause)}` : own;
 }
 

@@ -14,6 +14,11 @@ describe("the strict response reader", () => {
     expect(response.body.toString("utf8")).toBe("<h1>Hello, wörld!</h1>");
   });
 
+  test("quotes a Content-Length as it was written, however large", () => {
+    const [problem] = readResponse(Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\nhi"), true).problems;
+    expect(problem?.message).toContain("Content-Length says 99999999999999999999 bytes, but only 2 bytes");
+  });
+
   test("names each framing mistake", () => {
     expect(codes("")).toEqual(["empty"]);
     expect(codes("<h1>hi</h1>")).toEqual(["no-status-line"]);
