@@ -39,10 +39,9 @@ while IFS= read -r line; do
 done
 for group in $groups; do kill -KILL -- "-$group" 2>/dev/null; done
 [ -d /proc ] || exit 0
-for environ in /proc/[0-9]*/environ; do
-  if tr '\\000' '\\n' < "$environ" 2>/dev/null | grep -q "^${MARKER_NAME}=$1\\."; then
-    pid=\${environ#/proc/}; kill -KILL "\${pid%/environ}" 2>/dev/null
-  fi
+# One grep over every environment (-z: its entries end in NUL), not a process per process.
+for environ in $(grep -lsz "^${MARKER_NAME}=$1\\." /proc/[0-9]*/environ); do
+  pid=\${environ#/proc/}; kill -KILL "\${pid%/environ}" 2>/dev/null
 done
 `;
 
@@ -78,6 +77,13 @@ export interface LeftProcess {
   command: string;
 }
 
+/** The process group of a process, from /proc (Linux); throws if it is gone. */
+export function processGroupOf(pid: number | string): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The 5th field, counted after the ")" that ends the command name (which may hold spaces).
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+}
+
 /** Processes that carry a server's `marker`, read from /proc; [] where there is none. */
 export function markedProcesses(marker: string): (LeftProcess & { group: number })[] {
   let pids: string[];
@@ -92,10 +98,7 @@ export function markedProcesses(marker: string): (LeftProcess & { group: number 
     try {
       if (!readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(wanted)) continue;
       const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      // The process group is the 5th field, counted after the ")" that ends the command name.
-      const group = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-      found.push({ pid: Number(pid), command, group });
+      found.push({ pid: Number(pid), command, group: processGroupOf(pid) });
     } catch {
       // Gone while we looked, or not ours to read.
     }

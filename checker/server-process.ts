@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
 import { News } from "./news.ts";
-import { MARKER_NAME, endMarked, guardGroup, newServerMarker, releaseGroup, type LeftProcess } from "./reaper.ts";
+import { MARKER_NAME, endMarked, guardGroup, newServerMarker, processGroupOf, releaseGroup, type LeftProcess } from "./reaper.ts";
 import { foldRuntimeFrames } from "./runtime-frames.ts";
 import { text } from "./text.ts";
 
@@ -329,10 +329,7 @@ function listeningPortsOfGroup(groupId: number): number[] {
   }
   for (const pid of pids) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      // The process group is the 5th field, counted after the ")" that ends the command name.
-      const group = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-      if (group !== groupId) continue;
+      if (processGroupOf(pid) !== groupId) continue;
       for (const fd of readdirSync(`/proc/${pid}/fd`)) {
         const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
         const match = /^socket:\[(\d+)\]$/.exec(link);

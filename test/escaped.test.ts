@@ -1,6 +1,6 @@
 /**
  * No byte from a student's server reaches the terminal raw: a hostile server that answers with
- * escape sequences in its status line and headers, and prints a window title, a clear-screen, a
+ * escape sequences and a NUL in its status line and headers, and prints a window title, a clear-screen, a
  * cursor move and bare CRs to its output, gets a report with every one of them shown escaped.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -31,7 +31,7 @@ net.createServer((socket) => {
   socket.on("error", () => {});
   socket.on("data", () => {
     console.log("\\x1b]2;title from a request\\x07");
-    socket.end("\\x1b[2J\\x1bcHTTP/1.1 200 OK\\r\\nX-Evil: \\x1b]0;t\\x07\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\nhi");
+    socket.end("\\x1b[2J\\x1bc\\x00HTTP/1.1 200 OK\\r\\nX-Evil: \\x1b]0;t\\x07\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\nhi");
   });
 }).listen(Number(process.env.PORT), "127.0.0.1");
 `,
@@ -43,7 +43,7 @@ net.createServer((socket) => {
   // The status-line check quotes the first line, escaped; the output tail shows the codes as text.
   const statusLine = report.results.find((result) => result.id === "respond.status-line")!;
   expect(statusLine.status).toBe("fail");
-  expect(shown).toContain('the response starts with "\\x1b[2J\\x1bcHTTP/1.1 200 OK"');
+  expect(shown).toContain('the response starts with "\\x1b[2J\\x1bc\\x00HTTP/1.1 200 OK"');
   // Colours are dropped (a coloured log stays readable); the other sequences are shown as text.
   expect(shown).toContain("│ \\x1b]0;owned\\x07ready\\x1bc\\x1b[2J\\x1b[H\\u009b31mred");
   expect(shown).toContain("│ progress 10%\\rprogress 100%");

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -75,6 +75,28 @@ describe.runIf(linux)("a server whose process leaves its group", () => {
     expect(added.hint).toMatch(/no setsid/);
     // Every check before it passed: the run fails on this alone.
     expect(report.results.slice(0, -1).every((result) => result.status === "pass")).toBe(true);
+    expect(running(tag)).toEqual([]);
+  });
+
+  test("a look-alike that starts a helper in its own session but ends it when stopped passes", async () => {
+    const tag = `sleep ${3000 + Math.floor(Math.random() * 5000)}.75`;
+    const file = path.join(dir, `tidy-${randomBytes(4).toString("hex")}.mjs`);
+    const [seconds, fraction] = tag.split(" ")[1]!.split(".");
+    writeFileSync(
+      file,
+      `import { spawn } from "node:child_process";
+import net from "node:net";
+const helper = spawn("sleep", ["${seconds}.${fraction}"], { detached: true, stdio: "ignore" });
+// Its own session, but the server ends it itself when it is told to stop.
+process.on("SIGTERM", () => { helper.kill("SIGKILL"); process.exit(0); });
+net.createServer((socket) => {
+  socket.on("error", () => {});
+  socket.on("data", (data) => { console.log(String(data)); socket.end(); });
+}).listen(Number(process.env.PORT), "127.0.0.1", () => console.log("Listening"));
+`,
+    );
+    const report = await runPhase({ phase: findPhase("1")!, target: { kind: "cmd", command: `node ${file}` }, seed: 1, root: ROOT });
+    expect(report.results.map((result) => result.id)).not.toContain("server.stops");
     expect(running(tag)).toEqual([]);
   });
 
