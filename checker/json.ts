@@ -22,7 +22,7 @@
 import { readFileSync } from "node:fs";
 import type { Check, CheckResult, Phase, RunReport, Status, Target } from "./types.ts";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 export const POINTS_PER_PHASE = 100;
 
 /** The lab's name and version, from its package.json. */
@@ -42,6 +42,8 @@ export interface CheckJson {
   /** What was found wrong (or why the check was not run); null for a passed check. */
   message: string | null;
   hint: string | null;
+  /** The rule a failed check holds the server to: an RFC section with MUST or SHOULD, or the lab's own (with why). */
+  rule: { ref: string; level: "MUST" | "SHOULD" | "lab"; why: string | null } | null;
   durationMs: number;
   points: number;
   maxPoints: number;
@@ -107,6 +109,7 @@ export function toJson(report: RunReport): LabResult {
       status: result.status,
       message: result.finding?.message ?? null,
       hint: result.hint ?? null,
+      rule: result.finding?.rule ? { ref: result.finding.rule.ref, level: result.finding.rule.level, why: result.finding.rule.why ?? null } : null,
       durationMs: result.durationMs,
       points: result.status === "pass" ? maxPoints : 0,
       maxPoints,

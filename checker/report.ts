@@ -7,6 +7,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import type { CheckResult, Phase, RunReport, Target } from "./types.ts";
 import { printable, visibleLines } from "./visible.ts";
 import { text } from "./text.ts";
+import { describeRule } from "./http-rules.ts";
 
 export interface Style {
   chalk: ChalkInstance;
@@ -68,6 +69,7 @@ export function renderResult(result: CheckResult, style: Style): string {
     field(labels.got, got);
   }
   if (finding.expected) field(labels.expected, wrap(finding.expected, style.width - indent.length - labelWidth));
+  if (finding.rule) field(labels.rule, wrap(describeRule(finding.rule), style.width - indent.length - labelWidth));
   if (result.hint) field(labels.hint, wrap(result.hint, style.width - indent.length - labelWidth).map((line) => chalk.cyan(line)));
   if (finding.tryIt) field(labels.tryIt, finding.tryIt.split("\n").map((line) => printable(line)));
   if (result.serverTail) {

@@ -130,6 +130,10 @@ export const text = {
     closedWithoutAnswerExpected: "a response: a status line, headers, an empty line and the body",
     closedWithoutAnswerHint: "Write the response to the socket before you close it: socket.end(response) does both, in that order.",
     noAnswer: (within: string) => `Your server sent nothing back within ${within}, and never closed the connection.`,
+    headIncomplete: (bytes: number, within: string, trickling: boolean) =>
+      `Within ${within} your server sent ${bytes} byte${bytes === 1 ? "" : "s"}, not yet a whole head (no empty line), and kept the connection open${trickling ? ": the bytes were still trickling in when the checker stopped waiting" : ""}. A client is still waiting for the response.`,
+    headIncompleteExpected: "a whole response: status line, headers, an empty line (\\r\\n\\r\\n), the body",
+    headIncompleteHint: "Build the whole response first, then send it in one socket.write (or socket.end): a response written a piece at a time, or one that stops halfway, leaves the client waiting.",
     noAnswerExpected: "a response as soon as the request's empty line has arrived",
     noAnswerHint:
       "Does your server ever call socket.write or socket.end? If it waits for \\r\\n\\r\\n, print the buffer " +
@@ -337,8 +341,23 @@ export const text = {
       "length-in-characters": "Count bytes, not characters: Buffer.byteLength(content, \"utf8\"), not content.length.",
       "body-longer": "Content-Length must be exactly the body's size in bytes: compute it from the body you send, with Buffer.byteLength(body).",
       "body-shorter": "Content-Length must be exactly the body's size in bytes: compute it from the body you send, with Buffer.byteLength(body).",
+      incomplete: "Content-Length must be exactly the body's size in bytes (Buffer.byteLength(body)): a client that was promised more waits for it as long as the connection stays open.",
+      "bad-version": 'Start the status line with exactly "HTTP/1.1".',
+      "bad-status-code": "Use one of HTTP's status codes, between 100 and 599: 200 OK, 404 Not Found, 500 Internal Server Error.",
+      "bare-cr": "Write \\r only as part of \\r\\n at the end of a line; check the strings you join for a stray \\r.",
+      "obs-fold": "Put each header on one line: a line that starts with a space or tab is a folded (obsolete) continuation.",
+      "control-in-value": "A header value is printable text: no \\r, \\n, NUL or other control byte inside it.",
+      "chunked-not-length": "In this phase, send the whole body at once with Content-Length: <bytes of the body>, instead of Transfer-Encoding: chunked.",
+      "duplicate-content-length": "Send Content-Length once: look for a second place that adds it (a default header and your own).",
+      "length-on-no-content": "A 204 (and a 1xx) response has no body: send neither Content-Length nor Transfer-Encoding with it.",
+      "te-and-length": "Send either Content-Length (the body at once) or Transfer-Encoding: chunked (the body in chunks), never both.",
+      "bad-transfer-encoding": "Send the body with Content-Length: <bytes>, or with Transfer-Encoding: chunked alone.",
+      "bad-chunk": 'Each chunk is its size in hex, \\r\\n, the bytes, \\r\\n; the body ends with "0\\r\\n\\r\\n". Compute the size with Buffer.byteLength.',
+      "unasked-upgrade": "Answer with 200 OK (or the status the request calls for); 101 is only for a request that asked to switch protocols.",
+      "content-after-head": "A response to HEAD, a 204 and a 304 end with their head: send no body after the empty line.",
     },
     notValid: (problem: string) => `The response is not valid HTTP/1.1: ${problem}.`,
+    breaksLabRule: (problem: string) => `The response breaks a rule of this lab: ${problem}.`,
     statusIs: (status: number | undefined) => `The status is ${status}; in this phase every request gets 200 OK.`,
     ok: "HTTP/1.1 200 OK",
     noNonAscii:
@@ -368,6 +387,13 @@ export const text = {
     stillTrickling: (seconds: number, bytes: number) => `after ${seconds} s the answer was still trickling in (${bytes} byte${bytes === 1 ? "" : "s"} so far), and the client gave up`,
     fetchGot: (client: string, status: number, characters: number) => `${client}'s fetch got status ${status} and a body of ${characters} characters.`,
     fetchGotExpected: "a status and a body",
+    clientBodyDiffers: (client: string, got: number, sent: number, gotTail: string, sentTail: string) =>
+      `${client} got a different body from the one your server sent: it got ${got} bytes, ending "${gotTail}", where the server sent ${sent} bytes after the head, ending "${sentTail}".`,
+    clientBodyDiffersHint: "A client reads as many bytes as Content-Length says, no more and no fewer: send the body's size in bytes, Buffer.byteLength(body).",
+    asSent: "as the server sent it",
+    notHttpSkip: "not judged: the response is not HTTP at all (see the status-line check)",
+    incompleteSkip: "not judged: the response is not complete (see the Content-Length check), and a part of a page is not the page",
+    headNeverEndedSkip: "not judged: the head never ended (see the empty-line check), so nothing tells where a body would start",
     clientGotTooMuch: (client: string, mebibytes: number) => `${client} got over ${mebibytes} MiB of body and more was coming: the checker stopped reading there`,
     fetchFailed: (client: string, url: string, error: string) => `${client}'s fetch("${url}") failed: ${error}.`,
     keepAliveFailed: (client: string, got: number, request: number, error: string) =>
@@ -424,7 +450,7 @@ export const text = {
     errorLabel: " (error: the server did not run properly)",
     skipped: "skipped",
     /** The labels in front of a finding's evidence, padded to 10 characters in the report. */
-    labels: { sent: "sent", got: "got", expected: "expected", hint: "hint", tryIt: "try it" },
+    labels: { sent: "sent", got: "got", expected: "expected", rule: "rule", hint: "hint", tryIt: "try it" },
     serverOutput: "server output:",
     printedNothing: "(it printed nothing)",
     serverOutputLast: (lines: number) => `server output (last ${lines} line${lines > 1 ? "s" : ""}):`,
@@ -443,23 +469,71 @@ export const text = {
   /** What is wrong with a response, as http-reader.ts reads it strictly. */
   reader: {
     empty: "no bytes came back",
+    onlyInterim: (status: number) => `only an interim ${status} response came; the final response (200, 404, ...) never followed it`,
     bareLf: (line: number) => `line ${line} of the head ends with a bare \\n; HTTP needs \\r\\n at the end of every line`,
-    badVersion: (version: string) => `the version is HTTP/${version}; this lab speaks HTTP/1.1`,
+    bareLfBlankLine: "the empty line that ends the head is a bare \\n; HTTP needs \\r\\n there too (the head ends with \\r\\n\\r\\n)",
+    bareCr: "the head holds a \\r that is not followed by \\n; a \\r may only come right before the \\n that ends a line",
+    badVersion: (version: string) => `the version is HTTP/${version}; a server speaking HTTP/1.1 sends HTTP/1.1 (or HTTP/1.0), nothing else`,
+    badStatusCode: (code: string) => `the status code ${code} is not one HTTP has: status codes run from 100 to 599`,
     badStatusLine: (line: string) => `the status line "${line}" is not of the form "HTTP/1.1 <3-digit code> <reason>"`,
+    noSpaceAfterCode: (line: string) => `the status line "${line}" has no space after the code; it is "HTTP/1.1 <code> <reason>", and the space stays even when the reason is empty`,
+    controlInReason: (reason: string) => `the reason phrase "${reason}" holds a control byte`,
     noStatusLine: "the response does not start with a status line",
+    startsWithEmptyLine: "the response starts with an empty line; its very first bytes must be the status line (HTTP/1.1 200 OK)",
     startsWith: (start: string) => `the response starts with "${start}" instead of a status line like "HTTP/1.1 200 OK"`,
     badHeader: (line: string) => `"${line}" is not a header line of the form "Name: value"`,
+    spaceBeforeColon: (line: string) => `"${line}" has whitespace before its colon; a header is "Name: value", with the colon right after the name`,
+    badFieldName: (name: string) => `"${name}" is not a header name: a name is letters, digits and a few marks like - and _, with no spaces`,
+    spaceAfterStartLine: (line: string) => `the line after the status line, "${line}", starts with whitespace`,
+    obsFold: (name: string, line: string) => `the value of ${name} goes on in a folded line starting with whitespace ("${line}"); a header is one line`,
+    controlInValue: (name: string, value: string) => `the value of ${name} ("${value}") holds a control byte`,
     headNeverEnds: "the head never ends: there is no empty line (\\r\\n\\r\\n) between the headers and the body",
-    headNotEnded: "the head has not ended yet: no empty line (\\r\\n\\r\\n) has arrived",
-    noContentLength: "there is no Content-Length header",
-    twoLengths: (values: string) => `Content-Length is given twice, with different values (${values})`,
+    headNotEnded: "the head has not ended yet: no empty line (\\r\\n\\r\\n) has arrived, and the connection is still open",
+    noContentLength:
+      "there is no Content-Length header, so the body ends only where the server closes the connection; that is valid HTTP/1.1, but a client that keeps connections open cannot use it",
+    chunked: "the body is chunked (Transfer-Encoding: chunked), which is valid HTTP/1.1, where this phase asks for a Content-Length",
+    twoLengths: (values: string) => `Content-Length is given more than once, with different values (${values})`,
+    sameLengthTwice: (value: string, times: number) => `Content-Length ${value} is given ${times} times; it is sent once`,
     notANumber: (value: string | undefined) => `Content-Length "${value}" is not a number of bytes`,
+    lengthOnNoContent: (status: number, name: string) => `a ${status} response carries ${name}, which it may not: it has no body to measure`,
+    teAndLength: "the response has both Transfer-Encoding and Content-Length; a sender sends one of them, never both (a client goes by Transfer-Encoding)",
+    teOnHttp10: "an HTTP/1.0 response carries Transfer-Encoding, which HTTP/1.0 does not have: a client must take its framing as faulty",
+    emptyListElement: (value: string) => `Transfer-Encoding "${value}" has an empty element in its list (a stray comma)`,
+    chunkedTwice: (value: string) => `Transfer-Encoding "${value}" applies chunked more than once`,
+    unknownCoding: (codings: string) => `the body is sent with the transfer coding ${codings}, which the request did not offer to accept; then only the close can end the body`,
+    unaskedUpgrade: "the status is 101 Switching Protocols, but the request asked for no protocol switch (no Upgrade header)",
+    contentAfterHead: (what: string, bytes: number) =>
+      what === "HEAD"
+        ? `${bytes} bytes came after the head of a response to HEAD, which has no body; a client reads them as the start of the next response`
+        : `${bytes} bytes came after the head of a ${what} response, which has no body; a client reads them as the start of the next response`,
+    untilCloseStillOpen: (bytes: number) => `the body (${bytes} bytes so far) can only end with the close, and the connection is still open: the client is still waiting`,
+    lengthStillOpen: (length: string, got: number) =>
+      `Content-Length says ${length} bytes, but only ${got} bytes of body came, and the connection is still open: the client is still waiting for the rest`,
     bodyShorter: (length: string, got: number) => `Content-Length says ${length} bytes, but only ${got} bytes of body came before the end`,
     lengthInCharacters: (length: string, bytes: number) =>
       `Content-Length says ${length}, but the body is ${bytes} bytes: ${length} is its length in characters (a non-ASCII character like ö takes 2 or more bytes in UTF-8)`,
     bodyLonger: (length: string, got: number, extra: number) =>
       `Content-Length says ${length} bytes, but ${got} bytes of body came (${extra} too many: a client takes them for the start of the next response)`,
+    chunksCut: (chunks: number) => `the connection ended after ${chunks} chunk${chunks === 1 ? "" : "s"}, before the last chunk (0\\r\\n\\r\\n) that ends a chunked body`,
+    chunksStillOpen: (chunks: number) => `the chunked body has not ended: ${chunks} chunk${chunks === 1 ? "" : "s"} came, no last chunk (0\\r\\n\\r\\n), and the connection is still open`,
+    chunkLineBareLf: (chunk: number) => `the size line of chunk ${chunk} does not end with \\r\\n`,
+    trailerLineBareLf: "after the last chunk, a line does not end with \\r\\n (the chunked body ends with 0\\r\\n\\r\\n)",
+    badChunkSize: (chunk: number, line: string) => `the size line of chunk ${chunk}, "${line}", is not a size in hexadecimal (like 1a)`,
+    chunkBws: (chunk: number, line: string) => `the size line of chunk ${chunk}, "${line}", has whitespace around its extension; a sender may not put any there`,
+    chunkTooBig: (size: string) => `the chunk size ${size} is larger than any body`,
+    chunkSizeLineTooLong: "a chunk's size line goes on for over 4 KiB without ending",
+    noCrlfAfterChunk: (chunk: number, size: number) => `chunk ${chunk} says it has ${size} bytes, but no \\r\\n follows them: its size is wrong`,
+    afterLastChunk: (bytes: number) => `${bytes} bytes came after the end of the chunked body; a client takes them for the start of the next response`,
   },
+  rules: {
+    labRef: "this lab's rule",
+    rfcRule: (ref: string, level: string) => `${ref}, a ${level}`,
+    labRule: (ref: string, why: string) => (ref === "this lab's rule" ? `this lab's rule: ${why}` : `${ref}, as this lab reads it: ${why}`),
+    transferCodingWhy: "the checker's requests carry no TE header, so they accept no transfer coding but chunked",
+    contentLengthWhy:
+      "phases 3 to 5 ask for Content-Length, because the clients a student tries (node:http's keep-alive agent, Python's http.client) and the later phases rely on knowing where the body ends",
+  },
+
   /** npm run phase (cli.ts). */
   cli: {
     /** One line on stderr, then the run goes on. */

@@ -2,6 +2,7 @@
 import type { Rng } from "./rng.ts";
 import type { ServerProcess } from "./server-process.ts";
 import type { ModuleCaller } from "./module-caller.ts";
+import type { Rule } from "./http-rules.ts";
 
 export type Status = "pass" | "fail" | "error" | "skip";
 
@@ -21,6 +22,8 @@ export interface Finding {
   /** How the exchange ended, said in words: "then the server closed the connection". */
   receivedNote?: string;
   expected?: string;
+  /** The rule the server broke: an RFC section with MUST/SHOULD, or the lab's own rule and why. */
+  rule?: Rule;
   /** Overrides the check's own first hint when the mistake is a specific one. */
   hint?: string;
   /** A command line that repeats the request by hand. */

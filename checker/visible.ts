@@ -105,3 +105,12 @@ export function printfArgument(data: Buffer | string): string {
   }
   return `'${out}'`;
 }
+
+/** The end of a body from byte `from` (moved back to a character's start), escaped and at most 40 bytes: "…</h1". */
+export function visibleTail(bytes: Buffer, from: number, max = 40): string {
+  let start = Math.min(from, bytes.length);
+  while (start > 0 && (bytes[start]! & 0xc0) === 0x80) start--;
+  const slice = bytes.subarray(start, start + max);
+  const shown = printable(slice.toString("utf8"), { backslashes: true });
+  return `${start > 0 ? "…" : ""}${shown}${start + max < bytes.length ? "…" : ""}`;
+}

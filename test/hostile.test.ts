@@ -51,17 +51,46 @@ net.createServer((socket) => {
   expect(peakMb, "bounded memory").toBeLessThan(400);
   expect(shown).toContain("over 1 MiB came, so the checker kept the first 1 MiB, read no further and closed the connection");
   expect(report.results.find((result) => result.id === "client.fetch")!.finding!.message).toMatch(/fetch got over 1 MiB of body and more was coming/);
-  expect(report.results.find((result) => result.id === "respond.page")!.status).toBe("fail");
+  // A part of a page is not judged as the page: the response never became whole.
+  const page = report.results.find((result) => result.id === "respond.page")!;
+  expect([page.status, page.finding?.message]).toEqual(["skip", expect.stringMatching(/the response is not complete/)]);
+  expect(report.results.find((result) => result.id === "respond.content-length")!.finding!.message).toMatch(/Content-Length says 99999999999 bytes, but only \d+ bytes of body came/);
 });
 
-test("a server that drips its answer a byte a second: each client waits a bounded time, and says it was trickling", async () => {
+test("a server that drips its head a byte a second: no answer yet, and said to be trickling, not judged as a response", async () => {
   const { report, seconds } = await gradeServer(
-    "drip",
+    "drip-head",
     `import net from "node:net";
-const answer = "HTTP/1.1 200 OK\\r\\nContent-Type: text/html; charset=utf-8\\r\\nContent-Length: 23\\r\\nConnection: close\\r\\n\\r\\n<h1>Hello, wörld!</h1>";
 net.createServer((socket) => {
   socket.on("error", () => {});
   socket.once("data", () => {
+    let i = 0;
+    const timer = setInterval(() => (!socket.destroyed ? socket.write("HTTP/1.1 200 OK\\r\\n"[i++ % 17]) : clearInterval(timer)), 1000);
+    socket.on("close", () => clearInterval(timer));
+  });
+}).listen(Number(process.env.PORT), "127.0.0.1");
+`,
+  );
+  expect(seconds, "bounded time").toBeLessThan(60);
+  const answers = report.results.find((result) => result.id === "respond.answers")!;
+  // It used to pass "answers a request", and the status-line, line-end and blank-line checks after it.
+  expect(answers.status).toBe("fail");
+  expect(answers.finding!.message).toMatch(/sent \d+ bytes?, not yet a whole head .*still trickling in/);
+  for (const id of ["respond.status-line", "respond.crlf", "respond.blank-line", "respond.content-length"]) {
+    expect(report.results.find((result) => result.id === id)!.status, id).not.toBe("pass");
+  }
+});
+
+test("a server that drips its body a byte a second: each client waits a bounded time, and says it was trickling", async () => {
+  const { report, seconds } = await gradeServer(
+    "drip",
+    `import net from "node:net";
+const head = "HTTP/1.1 200 OK\\r\\nContent-Type: text/html; charset=utf-8\\r\\nContent-Length: 23\\r\\nConnection: close\\r\\n\\r\\n";
+const answer = "<h1>Hello, wörld!</h1>";
+net.createServer((socket) => {
+  socket.on("error", () => {});
+  socket.once("data", () => {
+    socket.write(head);
     let i = 0;
     const timer = setInterval(() => (i < answer.length && !socket.destroyed ? socket.write(answer[i++]) : (clearInterval(timer), socket.end())), 1000);
     socket.on("close", () => clearInterval(timer));
@@ -71,6 +100,11 @@ net.createServer((socket) => {
   );
   // Each exchange has a total deadline: with http's idle timeout alone this run took 87 s.
   expect(seconds, "bounded time").toBeLessThan(60);
+  // The head came whole: the response is there, and incomplete (what came, what was announced, still open).
+  expect(report.results.find((result) => result.id === "respond.answers")!.status).toBe("pass");
+  expect(report.results.find((result) => result.id === "respond.content-length")!.finding!.message).toMatch(
+    /Content-Length says 23 bytes, but only \d+ bytes of body came, and the connection is still open/,
+  );
   const keepAlive = report.results.find((result) => result.id === "client.keep-alive")!;
   expect(keepAlive.status).toBe("fail");
   expect(keepAlive.finding!.message).toMatch(/after 2 s the answer was still trickling in \(\d+ bytes? so far\)/);

@@ -103,13 +103,15 @@ function brokenCase(name: string): (typeof brokenCases)[number] {
 // ------------------------------------------------------------------ the tests
 
 test("the validator catches what the schema forbids (so a pass means something)", () => {
-  const good = { id: "start", number: "1.1", title: "t", status: "pass", message: null, hint: null, durationMs: 3, points: 17, maxPoints: 17 };
+  const good = { id: "start", number: "1.1", title: "t", status: "pass", message: null, hint: null, rule: null, durationMs: 3, points: 17, maxPoints: 17 };
   const item = (schema.properties as Record<string, Schema>).checks!.items as Schema;
   expect(validate(item, good)).toEqual([]);
   expect(validate(item, { ...good, status: "passed" })).toHaveLength(1);
   expect(validate(item, { ...good, points: 1.5 })).toHaveLength(1);
   expect(validate(item, { ...good, points: -1 })).toHaveLength(1);
   expect(validate(item, { ...good, message: undefined })).toHaveLength(1);
+  expect(validate(item, { ...good, rule: { ref: "RFC 9112 §6.3 (5)", level: "MUST", why: null } })).toEqual([]);
+  expect(validate(item, { ...good, rule: { ref: "RFC 9112 §6.3 (5)", level: "MAY", why: null } })).toHaveLength(1);
   expect(validate(item, { ...good, extra: 1 })).toHaveLength(1);
   const target = (schema.properties as Record<string, Schema>).target!;
   expect(validate(target, { kind: "file", label: "x" })).toEqual([]);
@@ -134,7 +136,7 @@ describe("real runs", () => {
   test("a solution earns 100 of 100", async () => {
     const doc = checked(await run(3, fileTarget("solutions/3-respond/server.ts")));
     expect(doc).toMatchObject({
-      schemaVersion: 1,
+      schemaVersion: 2,
       phase: { number: 3, slug: "respond" },
       target: { kind: "file", label: "solutions/3-respond/server.ts" },
       seed: SEED,

@@ -223,5 +223,17 @@ export function whyNoResponse(ctx: CheckContext, asked: Asked): Finding | null {
       ...evidence(ctx, asked),
     };
   }
+  // Bytes came, but not a whole head, and the connection is still open: no answer yet, whatever the start looks like.
+  const response = asked.response;
+  if (response && result.ending === "open" && result.cutOffBytes === 0 && response.bodyStart === null && !response.broken) {
+    const last = result.connection?.chunks.at(-1)?.atMs ?? 0;
+    const trickling = last - result.lastSentAtMs > asked.timeoutMs / 2;
+    return {
+      message: text.common.headIncomplete(result.received.length, seconds(asked.timeoutMs), trickling),
+      expected: text.common.headIncompleteExpected,
+      hint: text.common.headIncompleteHint,
+      ...evidence(ctx, asked),
+    };
+  }
   return null;
 }

@@ -3,7 +3,10 @@ import http from "node:http";
 import { spawn, spawnSync } from "node:child_process";
 import { devNull } from "node:os";
 import { MAX_KEPT_BYTES, WireConnection } from "../wire.ts";
-import { header, isCompleteResponse, readResponse, type ParsedResponse, type ProblemCode } from "../http-reader.ts";
+import { RecordingProxy } from "../recording-proxy.ts";
+import { RULES, type Rule } from "../http-rules.ts";
+import { visibleTail } from "../visible.ts";
+import { hasProblem, header, isCompleteResponse, readResponse, type ParsedResponse, type Problem, type ProblemCode } from "../http-reader.ts";
 import type { Check, CheckContext, Finding } from "../types.ts";
 import { text } from "../text.ts";
 import { ask, evidence, getRequest, randomPath, replyTimeout, tryItLine, whyNoResponse, type Asked } from "./common.ts";
@@ -48,6 +51,7 @@ export const respondUnitFormat: Check = {
         return {
           message: text.respond.builtWithProblem(call, problem.message),
           received: made.bytes,
+          rule: problem.rule,
           hint: problemHints[problem.code],
         };
       }
@@ -96,7 +100,20 @@ export function basicExchange(ctx: CheckContext): Promise<Asked> {
 
 export const problemHints: Record<ProblemCode, string> = text.respond.problemHints;
 
-function problemCheck(id: string, title: string, codes: ProblemCode[], hints: string[]): Check {
+/** Why a response's body (or length) cannot be judged, or null when it can. */
+function notJudged(response: ParsedResponse): Finding | null {
+  if (hasProblem(response, "no-status-line")) return { status: "skip", message: text.respond.notHttpSkip };
+  if (response.bodyStart === null) return { status: "skip", message: text.respond.headNeverEndedSkip };
+  if (!response.complete || response.broken) return { status: "skip", message: text.respond.incompleteSkip };
+  return null;
+}
+
+/** "The response is not valid HTTP/1.1: …", or, for the lab's own rules, "… breaks this lab's rule: …". */
+export function problemMessage(problem: Problem): string {
+  return problem.rule.level === "lab" ? text.respond.breaksLabRule(problem.message) : text.respond.notValid(problem.message);
+}
+
+function problemCheck(id: string, title: string, codes: ProblemCode[], hints: string[], needsHead = false): Check {
   return {
     id,
     title,
@@ -104,9 +121,16 @@ function problemCheck(id: string, title: string, codes: ProblemCode[], hints: st
     hints,
     async run(ctx) {
       const asked = await basicExchange(ctx);
-      const problem = asked.response?.problems.find((p) => codes.includes(p.code));
+      const response = asked.response;
+      // Bytes that are not HTTP at all (no status line) say nothing about line ends, head or length.
+      if (response && !codes.includes("no-status-line") && hasProblem(response, "no-status-line")) {
+        return { status: "skip", message: text.respond.notHttpSkip };
+      }
+      // Where the body starts and ends means nothing before the head has ended.
+      if (response && needsHead && response.bodyStart === null) return { status: "skip", message: text.respond.headNeverEndedSkip };
+      const problem = response?.problems.find((p) => codes.includes(p.code));
       if (!problem) return null;
-      return { message: text.respond.notValid(problem.message), hint: problemHints[problem.code], ...evidence(ctx, asked) };
+      return { message: problemMessage(problem), rule: problem.rule, hint: problemHints[problem.code], ...evidence(ctx, asked) };
     },
   };
 }
@@ -121,16 +145,35 @@ export const respondAnswers: Check = {
 };
 
 // Each framing check's first hint is the hint for its most telling problem.
-const framingCheck = (id: keyof typeof text.checks, codes: ProblemCode[], first: ProblemCode): Check =>
-  problemCheck(id, text.checks[id].title, codes, [problemHints[first], ...text.checks[id].hints]);
+const framingCheck = (id: keyof typeof text.checks, codes: ProblemCode[], first: ProblemCode, needsHead = false): Check =>
+  problemCheck(id, text.checks[id].title, codes, [problemHints[first], ...text.checks[id].hints], needsHead);
 
-export const respondStatusLine = framingCheck("respond.status-line", ["no-status-line", "bad-status-line"], "bad-status-line");
-export const respondCrlf = framingCheck("respond.crlf", ["bare-lf"], "bare-lf");
-export const respondBlankLine = framingCheck("respond.blank-line", ["no-blank-line", "bad-header"], "no-blank-line");
+export const respondStatusLine = framingCheck(
+  "respond.status-line",
+  ["no-status-line", "bad-status-line", "bad-version", "bad-status-code", "unasked-upgrade"],
+  "bad-status-line",
+);
+export const respondCrlf = framingCheck("respond.crlf", ["bare-lf", "bare-cr"], "bare-lf");
+export const respondBlankLine = framingCheck("respond.blank-line", ["no-blank-line", "bad-header", "obs-fold", "control-in-value"], "no-blank-line");
 export const respondContentLength = framingCheck(
   "respond.content-length",
-  ["no-content-length", "bad-content-length", "length-in-characters", "body-longer", "body-shorter"],
+  [
+    "no-content-length",
+    "chunked-not-length",
+    "bad-content-length",
+    "duplicate-content-length",
+    "te-and-length",
+    "bad-transfer-encoding",
+    "bad-chunk",
+    "length-on-no-content",
+    "content-after-head",
+    "length-in-characters",
+    "body-longer",
+    "body-shorter",
+    "incomplete",
+  ],
   "length-in-characters",
+  true,
 );
 
 export const respondPage: Check = {
@@ -140,6 +183,9 @@ export const respondPage: Check = {
   async run(ctx) {
     const asked = await basicExchange(ctx);
     const response = asked.response!;
+    // A body is judged only when the response is whole: a part of a page is not the page.
+    const unjudged = notJudged(response);
+    if (unjudged) return unjudged;
     if (response.statusLine?.status !== 200) {
       return { message: text.respond.statusIs(response.statusLine?.status), expected: text.respond.ok, ...evidence(ctx, asked) };
     }
@@ -161,6 +207,9 @@ export const respondContentType: Check = {
   async run(ctx) {
     const asked = await basicExchange(ctx);
     const response = asked.response!;
+    // A body is judged only when the response is whole: a part of a page is not the page.
+    const unjudged = notJudged(response);
+    if (unjudged) return unjudged;
     const type = header(response, "content-type");
     if (!type || !/^text\/html\b/i.test(type)) {
       return { message: type ? text.respond.contentTypeIs(type) : text.respond.noContentType, expected: text.respond.contentTypeExpected, ...evidence(ctx, asked) };
@@ -201,6 +250,7 @@ export const respondConnection: Check = {
           ...shown,
           receivedNote: text.respond.serverClosed,
           message: text.respond.closedWithoutSaying,
+          rule: RULES.connectionClose,
           expected: text.respond.closedWithoutSayingExpected,
         };
       }
@@ -251,21 +301,58 @@ function describeError(error: unknown): string {
   return cause instanceof Error ? `${own}: ${describeError(cause)}` : own;
 }
 
-/** A body as text, or null when more than MAX_KEPT_BYTES came (then the rest is not read). */
-async function cappedText(response: Response): Promise<string | null> {
+/** A body, or null when more than MAX_KEPT_BYTES came (then the rest is not read). */
+async function cappedBytes(response: Response): Promise<Buffer | null> {
   const reader = response.body?.getReader();
-  if (!reader) return "";
+  if (!reader) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks).toString("utf8");
+    if (done) return Buffer.concat(chunks);
     size += value.length;
     if (size > MAX_KEPT_BYTES) {
       await reader.cancel().catch(() => {});
       return null;
     }
     chunks.push(value);
+  }
+}
+
+/**
+ * The responses a server sent on one connection, each with what it sent after that head: the
+ * chunks' data for a chunked body, else every byte up to the next response (or the end), which is
+ * more than the body when its Content-Length was too small.
+ */
+export function responsesOn(bytes: Buffer): Array<{ response: ParsedResponse; sent: Buffer }> {
+  const found: Array<{ response: ParsedResponse; sent: Buffer }> = [];
+  let rest = bytes;
+  while (rest.length > 0 && found.length < 50) {
+    const response = readResponse(rest, true, { more: true });
+    if (response.bodyStart === null) break;
+    const next = response.extra;
+    const nextIsResponse = response.complete && next.subarray(0, 5).toString("latin1") === "HTTP/";
+    const sent = response.framing === "chunked" || nextIsResponse ? response.body : rest.subarray(response.bodyStart);
+    found.push({ response, sent });
+    if (!nextIsResponse) break;
+    rest = next;
+  }
+  return found;
+}
+
+/** Null when a client got exactly the body the server sent; else a message that shows where they part. */
+function bodyDiffers(client: string, got: Buffer, sent: Buffer): string | null {
+  if (got.equals(sent)) return null;
+  let same = 0;
+  while (same < got.length && same < sent.length && got[same] === sent[same]) same++;
+  const from = Math.max(0, same - 12);
+  return text.respond.clientBodyDiffers(client, got.length, sent.length, visibleTail(got, from), visibleTail(sent, from));
+}
+
+/** Waits (briefly) for the server to end the connection, so that every byte it sent is recorded. */
+async function settled(proxy: RecordingProxy): Promise<void> {
+  for (let waited = 0; waited < 300 && proxy.connections.some((connection) => !connection.serverEnded); waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -278,17 +365,25 @@ export const clientFetch: Check = {
   requires: ["respond.answers"],
   async run(ctx) {
     const path = randomPath(ctx);
+    const client = `${THIS_NODE}'s fetch`;
+    const tryIt = `node -e "fetch('http://127.0.0.1:${ctx.tryPort}${path}').then(r => r.text()).then(console.log, console.error)"`;
+    // Through a recording proxy, to compare what fetch got with what the server sent.
+    const proxy = await RecordingProxy.start(ctx.host, ctx.port);
     try {
-      const response = await fetch(url(ctx, path), { signal: AbortSignal.timeout(replyTimeout(ctx, 3000)) });
-      const body = await cappedText(response);
-      if (body === null) return { message: text.respond.clientGotTooMuch(`${THIS_NODE}'s fetch`, MAX_KEPT_BYTES / 1024 / 1024), expected: text.respond.fetchGotExpected };
-      if (response.status >= 200 && response.status < 500 && body.length > 0) return null;
-      return { message: text.respond.fetchGot(THIS_NODE, response.status, body.length), expected: text.respond.fetchGotExpected };
+      const response = await fetch(`http://127.0.0.1:${proxy.port}${path}`, { signal: AbortSignal.timeout(replyTimeout(ctx, 3000)) });
+      const body = await cappedBytes(response);
+      if (body === null) return { message: text.respond.clientGotTooMuch(client, MAX_KEPT_BYTES / 1024 / 1024), expected: text.respond.fetchGotExpected };
+      if (response.status < 200 || response.status >= 500 || body.length === 0) {
+        return { message: text.respond.fetchGot(THIS_NODE, response.status, body.length), expected: text.respond.fetchGotExpected, tryIt };
+      }
+      await settled(proxy);
+      const differs = bodyDiffers(client, body, responsesOn(proxy.sent(0))[0]?.sent ?? Buffer.alloc(0));
+      return differs ? { message: differs, hint: text.respond.clientBodyDiffersHint, received: proxy.sent(0), receivedNote: text.respond.asSent, tryIt } : null;
     } catch (error) {
-      return {
-        message: text.respond.fetchFailed(THIS_NODE, url(ctx, path), describeError(error)),
-        tryIt: `node -e "fetch('http://127.0.0.1:${ctx.tryPort}${path}').then(r => r.text()).then(console.log, console.error)"`,
-      };
+      const why = describeError(error).replaceAll(`:${proxy.port}`, `:${ctx.port}`);
+      return { message: text.respond.fetchFailed(THIS_NODE, url(ctx, path), why), tryIt };
+    } finally {
+      await proxy.close();
     }
   },
 };
@@ -304,10 +399,10 @@ const CLOSE_GRACE_MS = 250;
 /** The server kept the connection open and sent nothing within the wait. */
 class NoAnswer extends Error {}
 
-function httpGet(agent: http.Agent, ctx: CheckContext, path: string): Promise<{ status: number; body: string }> {
+function httpGet(agent: http.Agent, ctx: CheckContext, port: number, path: string): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const waitMs = replyTimeout(ctx);
-    const request = http.get(url(ctx, path), { agent }, (response) => {
+    const request = http.get(`http://127.0.0.1:${port}${path}`, { agent }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const socket = response.socket;
@@ -319,7 +414,7 @@ function httpGet(agent: http.Agent, ctx: CheckContext, path: string): Promise<{ 
       response.on("end", () => {
         const done = (): void => {
           clearTimeout(deadline);
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
         };
         if (/\bclose\b/i.test(String(response.headers.connection ?? "")) || socket.destroyed) return done();
         const timer = setTimeout(finish, CLOSE_GRACE_MS);
@@ -355,13 +450,16 @@ export const clientKeepAlive: Check = {
   requires: ["respond.answers"],
   async run(ctx) {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const proxy = await RecordingProxy.start(ctx.host, ctx.port);
+    const tryIt = `node -e "const http=require('http');const a=new http.Agent({keepAlive:true,maxSockets:1});const g=()=>new Promise((ok,no)=>http.get('http://127.0.0.1:${ctx.tryPort}/',{agent:a},r=>{r.resume();r.on('end',ok)}).on('error',no));g().then(g).then(()=>console.log('ok'),console.error).finally(()=>a.destroy())"`;
     try {
+      const bodies: Buffer[] = [];
       for (let i = 1; i <= 5; i++) {
         const path = randomPath(ctx);
         try {
-          await httpGet(agent, ctx, path);
+          bodies.push((await httpGet(agent, ctx, proxy.port, path)).body);
         } catch (error) {
-          const why = describeError(error);
+          const why = describeError(error).replaceAll(`:${proxy.port}`, `:${ctx.port}`);
           // Node's parser names framing problems HPE_...; a reused, closed connection shows up as a reset.
           const parseError = /HPE_[A-Z_]+/.exec(why)?.[0];
           return {
@@ -376,13 +474,22 @@ export const clientKeepAlive: Check = {
                     : text.respond.reusedClosed(CLOSE_GRACE_MS / 1000)),
             hint: parseError ? text.respond.parseErrorHint(parseError) : undefined,
             expected: text.respond.keepAliveExpected,
-            tryIt: `node -e "const http=require('http');const a=new http.Agent({keepAlive:true,maxSockets:1});const g=()=>new Promise((ok,no)=>http.get('http://127.0.0.1:${ctx.tryPort}/',{agent:a},r=>{r.resume();r.on('end',ok)}).on('error',no));g().then(g).then(()=>console.log('ok'),console.error).finally(()=>a.destroy())"`,
+            tryIt,
           };
         }
+      }
+      agent.destroy();
+      await settled(proxy);
+      // The responses in the order they were sent, over however many connections the agent needed.
+      const sent = proxy.connections.flatMap((_, index) => responsesOn(proxy.sent(index)));
+      for (const [i, body] of bodies.entries()) {
+        const differs = bodyDiffers(`${THIS_NODE}'s http.get (request ${i + 1})`, body, sent[i]?.sent ?? Buffer.alloc(0));
+        if (differs) return { message: differs, hint: text.respond.clientBodyDiffersHint, tryIt };
       }
       return null;
     } finally {
       agent.destroy();
+      await proxy.close();
     }
   },
 };
@@ -400,35 +507,49 @@ export const clientCurl: Check = {
   async run(ctx) {
     const path = randomPath(ctx);
     const seconds = String(Math.ceil(replyTimeout(ctx, 3000) / 1000));
-    const outcome = await new Promise<{ code: number | null; stderr: string; missing?: boolean }>((resolve) => {
-      const child = spawn("curl", ["-sS", "-o", devNull, "-w", "%{http_code}", "--http1.1", "--max-time", seconds, url(ctx, path)], {
-        stdio: ["ignore", "pipe", "pipe"],
+    const proxy = await RecordingProxy.start(ctx.host, ctx.port);
+    try {
+      // The body to stdout, then a line with the status: what curl got, to compare with what was sent.
+      const args = ["-sS", "-o", "-", "-w", "\n%{http_code}", "--http1.1", "--max-time", seconds, `http://127.0.0.1:${proxy.port}${path}`];
+      const outcome = await new Promise<{ code: number | null; stdout: Buffer; stderr: string; missing?: boolean }>((resolve) => {
+        const child = spawn("curl", args, { stdio: ["ignore", "pipe", "pipe"] });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let stderr = "";
+        child.stdout.on("data", (data: Buffer) => {
+          size += data.length;
+          if (size > MAX_KEPT_BYTES + 16) child.kill("SIGKILL");
+          else chunks.push(data);
+        });
+        child.stderr.on("data", (data: Buffer) => (stderr += data.toString("utf8")));
+        child.on("error", () => resolve({ code: null, stdout: Buffer.alloc(0), stderr, missing: true }));
+        child.on("close", (code) => resolve({ code, stdout: Buffer.concat(chunks), stderr }));
       });
-      let stderr = "";
-      child.stderr.on("data", (data: Buffer) => (stderr += data.toString("utf8")));
-      child.on("error", () => resolve({ code: null, stderr, missing: true }));
-      child.on("close", (code) => resolve({ code, stderr }));
-    });
-    if (outcome.missing) {
-      return { status: "skip", message: text.respond.noCurl };
+      if (outcome.missing) return { status: "skip", message: text.respond.noCurl };
+      const tryIt = `curl -v http://127.0.0.1:${ctx.tryPort}${path}`;
+      if (outcome.code !== 0) {
+        const stderr = outcome.stderr.trim().replaceAll(`port ${proxy.port}`, `port ${ctx.port}`).replaceAll(`:${proxy.port}`, `:${ctx.port}`);
+        return { message: text.respond.curlFailed(curlName(), outcome.code, stderr), tryIt };
+      }
+      await settled(proxy);
+      const body = outcome.stdout.subarray(0, outcome.stdout.lastIndexOf(0x0a));
+      const differs = bodyDiffers(curlName(), body, responsesOn(proxy.sent(0))[0]?.sent ?? Buffer.alloc(0));
+      return differs ? { message: differs, hint: text.respond.clientBodyDiffersHint, received: proxy.sent(0), receivedNote: text.respond.asSent, tryIt } : null;
+    } finally {
+      await proxy.close();
     }
-    if (outcome.code === 0) return null;
-    return {
-      message: text.respond.curlFailed(curlName(), outcome.code, outcome.stderr.trim()),
-      tryIt: `curl -v http://127.0.0.1:${ctx.tryPort}${path}`,
-    };
   },
 };
 
 /** For later phases: the same strict reading, as one check, on a response of theirs. */
-export function framingFinding(asked: Asked): { message: string; hint: string } | null {
+export function framingFinding(asked: Asked): { message: string; hint: string; rule: Rule } | null {
   const response = asked.response;
   if (!response) return null;
   const problem = response.problems[0];
-  if (problem) return { message: text.respond.notValid(problem.message), hint: problemHints[problem.code] };
+  if (problem) return { message: problemMessage(problem), rule: problem.rule, hint: problemHints[problem.code] };
   const closed = asked.result.ending === "server-closed" || asked.result.ending === "server-reset";
   if (closed && !/\bclose\b/i.test(header(response, "connection") ?? "")) {
-    return { message: text.respond.closedWithoutConnectionClose, hint: respondConnection.hints[1]! };
+    return { message: text.respond.closedWithoutConnectionClose, rule: RULES.connectionClose, hint: respondConnection.hints[1]! };
   }
   return null;
 }

@@ -318,7 +318,7 @@ export const brokenCases: BrokenCase[] = [
     mistake: "writes the version without its slash",
     patch: [["    `HTTP/1.1 ${status}\\r\\n` +", "    `HTTP1.1 ${status}\\r\\n` +"]],
     firstFailure: "respond.unit-format",
-    says: /starts with "HTTP1\.1 200 OK" instead of a status line/,
+    says: /the status line "HTTP1\.1 200 OK" is not of the form "HTTP\/1\.1 <3-digit code> <reason>"/,
     byNode: { checks: ["3.15"], why: START_LINE_IN_FETCH },
   },
   {

@@ -1,0 +1,58 @@
+/**
+ * The rules the response reader and the checks hold a server to, each with where it comes from.
+ * A finding names its rule so that a student (and an instructor) can look it up: an RFC section
+ * with its MUST or SHOULD, or "this lab's rule" with the reason the lab asks for more than the RFC.
+ */
+import { text } from "./text.ts";
+
+export type RuleLevel = "MUST" | "SHOULD" | "lab";
+
+export interface Rule {
+  /** "RFC 9112 §6.3 (5)", or "this lab's rule". */
+  ref: string;
+  level: RuleLevel;
+  /** For the lab's own rules: why the lab asks for it although the RFC allows otherwise. */
+  why?: string;
+}
+
+const must = (ref: string): Rule => ({ ref, level: "MUST" });
+const lab = (why: string, ref: string = text.rules.labRef): Rule => ({ ref, level: "lab", why });
+
+export const RULES = {
+  /** RFC 9110 §2.2: "A sender MUST NOT generate protocol elements that do not match the grammar". */
+  messageFormat: must("RFC 9112 §2.1"),
+  lineEnds: must("RFC 9112 §2.2"),
+  statusLine: must("RFC 9112 §4"),
+  /** "A server MUST NOT send a version to which it is not conformant": HTTP/1.2 does not exist, HTTP/2 has no text status line. */
+  version: must("RFC 9110 §6.2"),
+  statusCode: must("RFC 9110 §15"),
+  upgrade: must("RFC 9110 §15.2.2"),
+  fieldLine: must("RFC 9112 §5"),
+  noSpaceBeforeColon: must("RFC 9112 §5.1"),
+  obsFold: must("RFC 9112 §5.2"),
+  fieldValue: must("RFC 9110 §5.5"),
+  listSyntax: must("RFC 9110 §5.6.1"),
+  contentLength: must("RFC 9112 §6.3 (5)"),
+  oneContentLength: must("RFC 9110 §8.6"),
+  noLengthOn1xx204: must("RFC 9110 §8.6"),
+  noTeOn1xx204: must("RFC 9112 §6.1"),
+  teOnHttp10: must("RFC 9112 §6.1"),
+  teWithLength: must("RFC 9112 §6.2"),
+  chunkedOnce: must("RFC 9112 §7"),
+  chunked: must("RFC 9112 §7.1"),
+  noBws: must("RFC 9110 §5.6.3"),
+  noContent: must("RFC 9112 §6.3 (1)"),
+  incomplete: must("RFC 9112 §8"),
+  extraBytes: must("RFC 9112 §6.3"),
+  /** No TE header in the checker's requests: it accepts no transfer coding but chunked. */
+  transferCoding: lab(text.rules.transferCodingWhy, "RFC 9110 §10.1.4"),
+  /** Phases 3 to 5 ask for Content-Length: a close-delimited or chunked body is valid HTTP/1.1. */
+  contentLengthWanted: lab(text.rules.contentLengthWhy),
+  connectionClose: must("RFC 9112 §9.3"),
+} satisfies Record<string, Rule>;
+
+/** How a report shows a rule: "RFC 9112 §6.3 (5), a MUST" or "this lab's rule: …". */
+export function describeRule(rule: Rule): string {
+  if (rule.level === "lab") return text.rules.labRule(rule.ref, rule.why ?? "");
+  return text.rules.rfcRule(rule.ref, rule.level);
+}

@@ -1,0 +1,82 @@
+/**
+ * A recording proxy for the real-client checks: fetch, curl and node:http talk to the student's
+ * server through it, and it keeps what the server sent on each connection. Then a check can compare
+ * what a client got with what the server sent (a client that trusts a short Content-Length shows
+ * "…</h1" where the server sent "…</h1>"). Bytes pass unchanged, and so do closes and resets.
+ */
+import net from "node:net";
+import { MAX_KEPT_BYTES } from "./wire.ts";
+
+export interface ProxiedConnection {
+  /** The server's bytes, at most MAX_KEPT_BYTES of them. */
+  fromServer: Buffer[];
+  kept: number;
+  /** The server closed (or reset) its side. */
+  serverEnded: boolean;
+}
+
+export class RecordingProxy {
+  readonly connections: ProxiedConnection[] = [];
+  private readonly sockets = new Set<net.Socket>();
+
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+  ) {}
+
+  static async start(host: string, port: number): Promise<RecordingProxy> {
+    const proxy: { current?: RecordingProxy } = {};
+    const server = net.createServer({ allowHalfOpen: true }, (client) => proxy.current?.relay(client, host, port));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    proxy.current = new RecordingProxy(server, (server.address() as net.AddressInfo).port);
+    return proxy.current;
+  }
+
+  private relay(client: net.Socket, host: string, port: number): void {
+    const record: ProxiedConnection = { fromServer: [], kept: 0, serverEnded: false };
+    this.connections.push(record);
+    const upstream = net.connect({ host, port, allowHalfOpen: true });
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    }
+    upstream.on("data", (bytes: Buffer) => {
+      const room = MAX_KEPT_BYTES - record.kept;
+      if (room > 0) {
+        record.fromServer.push(bytes.subarray(0, room));
+        record.kept += Math.min(room, bytes.length);
+      }
+      client.write(bytes);
+    });
+    client.on("data", (bytes: Buffer) => upstream.write(bytes));
+    // A close passes on as a close (FIN), a reset as a reset: the client must see what the server did.
+    upstream.on("end", () => {
+      record.serverEnded = true;
+      client.end();
+    });
+    client.on("end", () => upstream.end());
+    upstream.on("error", (error: NodeJS.ErrnoException) => {
+      record.serverEnded = true;
+      if (error.code === "ECONNRESET") client.resetAndDestroy();
+      else client.destroy();
+    });
+    client.on("error", () => upstream.destroy());
+    upstream.on("close", () => {
+      if (!client.writableEnded) client.end();
+    });
+    client.on("close", () => upstream.destroy());
+  }
+
+  /** Everything the server sent on connection `index`. */
+  sent(index: number): Buffer {
+    return Buffer.concat(this.connections[index]?.fromServer ?? []);
+  }
+
+  close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
