@@ -3,33 +3,8 @@
  * answer a byte a second each get a verdict in bounded time, with the checker's memory bounded,
  * and a message that says what happened. (Bounds, not speed: generous limits, no timing judged.)
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, expect, test } from "vitest";
-import { findPhase } from "../checker/manifest.ts";
-import { plainStyle, renderReport } from "../checker/report.ts";
-import { runPhase } from "../checker/run.ts";
-import type { RunReport } from "../checker/types.ts";
-import { ROOT } from "./broken/harness.ts";
-
-const dir = mkdtempSync(path.join(tmpdir(), "http-lab-hostile-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function gradeServer(name: string, source: string): Promise<{ report: RunReport; shown: string; seconds: number; peakMb: number }> {
-  const file = path.join(dir, `${name}.mjs`);
-  writeFileSync(file, source);
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const started = performance.now();
-  try {
-    const report = await runPhase({ phase: findPhase("3")!, target: { kind: "cmd", command: `node ${file}` }, seed: 3, root: ROOT });
-    return { report, shown: renderReport(report, plainStyle), seconds: (performance.now() - started) / 1000, peakMb: (peak - before) / 1e6 };
-  } finally {
-    clearInterval(sampler);
-  }
-}
+import { expect, test } from "vitest";
+import { gradeServer } from "./grade-server.ts";
 
 test("a server that floods an endless body: at most 1 MiB is kept, the rest dropped and said", async () => {
   const { report, shown, seconds, peakMb } = await gradeServer(
