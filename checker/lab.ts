@@ -143,6 +143,10 @@ async function confirm(question: string, yes: boolean): Promise<boolean> {
     name: "ok",
     message: question,
     initial: false,
+    // Enquirer shows the raw boolean ("› false" before any key, "· true" after): show the answer in words, once given.
+    format(this: { state: { submitted: boolean }; styles: { success(text: string): string } }, value: boolean): string {
+      return this.state.submitted ? this.styles.success(value ? text.files.answerYes : text.files.answerNo) : "";
+    },
   });
   try {
     return await prompt.run();

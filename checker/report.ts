@@ -8,6 +8,7 @@ import type { CheckResult, Phase, RunReport, Target } from "./types.ts";
 import { printable, visibleLines } from "./visible.ts";
 import { text } from "./text.ts";
 import { describeRule } from "./http-rules.ts";
+import { studentFile } from "./manifest.ts";
 
 export interface Style {
   chalk: ChalkInstance;
@@ -99,7 +100,9 @@ export function renderSummary(report: RunReport, style: Style, nextPhase: Phase 
   } else {
     lines.push(text.report.fixFirst(first.number, report.seed));
     if (report.results.some((result) => result.finding?.tryIt) && report.target.kind === "file") {
-      lines.push(chalk.dim(text.report.tryItNote(report.target.label)));
+      // The phase's own file has a short way to start it; any other file is started by its path.
+      const own = report.target.label === studentFile(report.phase);
+      lines.push(chalk.dim(own ? text.report.tryItNoteServe(report.phase.number) : text.report.tryItNote(report.target.label)));
     }
   }
   return lines.join("\n") + "\n";

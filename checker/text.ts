@@ -81,6 +81,8 @@ export const text = {
     confirmRestore: (file: string, from: string) => `Replace ${file} with the backup ${from}? (the current file is backed up first)`,
     cancelled: "Nothing changed.",
     needsYes: "This replaces a file: confirm in a terminal, or add --yes.",
+    answerYes: "yes",
+    answerNo: "no",
     solutionLocked: (n: number) =>
       `The solution of phase ${n} opens once you pass it: try npm run hint ${n} first. (Instructors: add --instructor.)`,
   },
@@ -298,6 +300,9 @@ export const text = {
     countWas: (count: number) => `The count was ${count}. `,
     refreshShowed: (counts: string) => `Refreshing the page (GET /, then GET /favicon.ico) then showed ${counts}: `,
     addsTwo: "each refresh adds 2. The favicon request is counted too.",
+    addsTwoConnections:
+      "each refresh adds 2, one per connection: your server counts connections (see the connections check), and a refresh makes two, one for / and one for /favicon.ico.",
+    countVisitsHint: "Count in the branch that answers GET / with the page, after the request has been read and parsed, not when a connection arrives.",
     doesNotGoUp: "the count does not go up.",
     stepOf: (step: number) => `a step of ${step} where 1 was expected.`,
     refreshExpected: (next: number) => `${next} on this refresh: one more per view of /`,
@@ -440,6 +445,16 @@ export const text = {
     wrongCountsExpected: (counts: string) => `${counts}: one more per load of /, none for /favicon.ico`,
   },
   /** The report a student reads (report.ts). */
+  serve: {
+    usage: (phases: string) => `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N]\nRuns your own server of that phase until Ctrl-C. Phases: ${phases}.`,
+    noSuchPhase: (id: string, phases: string) => `There is no phase "${id}". The phases are: ${phases}.`,
+    badPort: (value: string) => `--port ${value} is not a port number (1 to 65535).`,
+    missingFile: (file: string, phase: number) => `${file} is not there. To get the skeleton back: npm run lab -- reset ${phase}`,
+    portInUse: (port: number) =>
+      `Port ${port} is in use: something (maybe your server, started earlier in another terminal) is listening on it. Stop that one first (Ctrl-C in its terminal), or serve on another port: npm run serve <phase> -- --port 9000.`,
+    serving: (file: string, port: number) => `Serving ${file} on http://127.0.0.1:${port}/ (Ctrl-C stops it)`,
+    exited: (code: number) => `Your server stopped with exit code ${code}; its own output above says why.`,
+  },
   report: {
     command: (command: string) => `the command: ${command}`,
     ownServer: (port: number) => `the server you started on port ${port}`,
@@ -463,6 +478,7 @@ export const text = {
     lastPhase: " That was the last phase: well done.",
     fixFirst: (number: string, seed: number) => `Fix ${number} first, then run the check again. This run's requests are repeated exactly with --seed ${seed}.`,
     tryItNote: (file: string) => `"try it" lines talk to your own server on port 8000: start it first with npx tsx ${file}`,
+    tryItNoteServe: (phase: number) => `"try it" lines talk to your own server on port 8000: start it first with npm run serve ${phase} (in another terminal)`,
     ms: (ms: number) => `${ms} ms`,
     seconds: (s: string) => `${s} s`,
   },

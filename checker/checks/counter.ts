@@ -132,9 +132,10 @@ export const counterRefresh: Check = {
           message:
             (before === null ? "" : text.counter.countWas(before)) +
             text.counter.refreshShowed(seen.join(", ")) +
-            (step === 2 ? text.counter.addsTwo : step === 0 ? text.counter.doesNotGoUp : text.counter.stepOf(step)),
+            // A server that counts connections adds 2 as well: the favicon is not the one to blame then.
+            (step === 2 ? (ctx.passed("counter.connections") ? text.counter.addsTwo : text.counter.addsTwoConnections) : step === 0 ? text.counter.doesNotGoUp : text.counter.stepOf(step)),
           expected: text.counter.refreshExpected(previous + 1),
-          hint: step === 2 ? this.hints[0] : step === 0 ? text.counter.incrementHint : this.hints[1],
+          hint: step === 2 ? (ctx.passed("counter.connections") ? this.hints[0] : text.counter.countVisitsHint) : step === 0 ? text.counter.incrementHint : this.hints[1],
           ...evidence(ctx, page.asked),
         };
       }
