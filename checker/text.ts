@@ -162,6 +162,8 @@ export const text = {
     noPathLineExpected: (path: string) => `a line in your server's output: path: ${path}`,
     echoedNoPathLineHint: "Once the head is complete, call parseRequest on it and print the result: console.log(`path: ${path}`).",
     noPathLineHint: "Collect the request's bytes until the empty line, then call parseRequest and print `path: ${path}`.",
+    closedAfterHalfClose: (seconds: string) =>
+      `nothing; after ${seconds} s the checker stopped sending, as nc does on Ctrl-D, and only then did the server close the connection`,
     exitedCleanly: (after: string) => `Your server exited (code 0) after ${after}. Nothing crashed: the program ended on its own.`,
     exitedCleanlyHint:
       "A Node program ends when nothing is left to wait for. Don't close the server (server.close()) or call process.exit(): only each client's socket gets closed.",
@@ -245,6 +247,9 @@ export const text = {
   },
   /** Requests of unusual shapes (checks/requests.ts). */
   requests: {
+    bareLfParseHint:
+      "Your server read the request (see its output below) but found no path in it: split the head into lines at \\n and drop a \\r at the end of each, so that lines ending in \\r\\n and in a bare \\n both work.",
+    bareLfWaitHint: "Your server is still waiting for the end of the head: nc ends it with \\n\\n, not \\r\\n\\r\\n. Look for either (a regular expression like /\\r?\\n\\r?\\n/ finds both).",
     cannotSeeOutput: "the checker cannot see what a server you started yourself prints (--port)",
     needsFirst: (numbers: string) => `not run: needs ${numbers} to pass first`,
     or: " or ",
@@ -257,8 +262,9 @@ export const text = {
     tooFast: (ms: number, slowMs: number) =>
       `A request was answered in ${ms} ms, but the server was started with SLOW_MS=${slowMs}: the slow part is gone.`,
     tooFastExpected: (slowMs: number) => `every answer to take at least ${slowMs} ms`,
-    answerAfter: (client: number, seconds: string) => `client ${client}: answer after ${seconds} s`,
-    noAnswer: (client: number) => `client ${client}: no answer`,
+    timelineClient: (client: number) => `client ${client}`,
+    timelineAnswer: (seconds: string) => `answered after ${seconds} s`,
+    timelineNoAnswer: (seconds: string) => `no answer within ${seconds} s`,
     oneAtATime: (clients: number, slowMs: number, seconds: string, inTime: number) =>
       `${clients} clients sent a request at the same moment; each request takes SLOW_MS=${slowMs} ms. ` +
       `After ${seconds} s, only ${inTime} of them had an answer: your server serves one client at a time.\n`,

@@ -35,6 +35,11 @@ async function countedView(ctx: CheckContext): Promise<{ view: View } | { findin
   const root = await view(ctx, "/");
   const why = whyNoResponse(ctx, root.asked);
   if (why) return { finding: why };
+  // A page still coming (or cut short) is not read for its count: say what is wrong with its framing.
+  if (root.asked.response && !root.asked.response.complete) {
+    const framing = framingFinding(root.asked);
+    if (framing) return { finding: { ...framing, ...evidence(ctx, root.asked) } };
+  }
   if (root.status !== 200) {
     return { finding: { message: text.counter.gotStatus("/", `${root.status ?? `"${root.asked.response?.firstLine}"`}`), expected: text.counter.ok, ...evidence(ctx, root.asked) } };
   }

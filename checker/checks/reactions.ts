@@ -14,6 +14,8 @@ export interface Logged {
   paths: string[];
   /** The server printed only after the checker half-closed its side. */
   loggedAfterClientClosed: boolean;
+  /** The checker half-closed its side (as nc does on Ctrl-D) before the server closed, this many ms in. */
+  halfClosedAtMs: number | null;
   /** Everything the server printed meanwhile. */
   output: string[];
 }
@@ -32,12 +34,14 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
   const result = await exchange({ host: ctx.host, port: ctx.port, segments, replyTimeoutMs: 0, keepOpen: true });
   const connection = result.connection;
   let loggedAfterClientClosed = false;
+  let halfClosedAtMs: number | null = null;
   if (connection) {
     // Either reaction ends the wait: the line is printed, or the server closes the connection.
     await Promise.race([server.waitForOutput(mark, hasPathLine, timeoutMs), connection.waitForEnd(timeoutMs)]);
     await server.waitForOutput(mark, hasPathLine, 300);
     if (!server.outputSince(mark).some(hasPathLine) && connection.open && !result.reactedEarly) {
       connection.endWriting();
+      halfClosedAtMs = connection.elapsed();
       loggedAfterClientClosed = await server.waitForOutput(mark, hasPathLine, 1500);
     }
     await connection.waitForEnd(200);
@@ -46,15 +50,17 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
     connection.close();
   }
   const output = server.outputSince(mark);
-  return { result, segments, paths: loggedPaths(output), loggedAfterClientClosed, output };
+  return { result, segments, paths: loggedPaths(output), loggedAfterClientClosed, halfClosedAtMs, output };
 }
 
 /** Phase 2: did the server print exactly `path` for this request? */
 export function judgeLogged(ctx: CheckContext, logged: Logged, path: string): Finding | null {
+  // A close that came only after the checker stopped sending is the server's answer to that, not to the request.
+  const closedLate = logged.halfClosedAtMs !== null && logged.result.ending !== "open" && (logged.result.connection?.endedAtMs ?? 0) >= logged.halfClosedAtMs;
   const base = {
     sent: logged.result.sent,
     received: logged.result.received,
-    receivedNote: endingNote(logged.result),
+    receivedNote: closedLate && logged.result.received.length === 0 ? text.reactions.closedAfterHalfClose((logged.halfClosedAtMs! / 1000).toFixed(1)) : endingNote(logged.result),
     tryIt: tryItLine(ctx, logged.segments),
   };
   if (logged.result.connectError) {

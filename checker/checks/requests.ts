@@ -7,10 +7,13 @@ import type { Segment } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../types.ts";
 import { text } from "../text.ts";
 import { ask, bigRequest, getRequest, inPieces, randomPath, whyNoResponse } from "./common.ts";
-import { judgeLogged, sendAndWatchLog } from "./reactions.ts";
+import { judgeLogged, sendAndWatchLog, type Logged } from "./reactions.ts";
 
-/** Sends the request and judges the phase's reaction to it; `what` says what was special about it. */
-async function reactsTo(ctx: CheckContext, path: string, segments: Segment[], what: string): Promise<Finding | null> {
+/**
+ * Sends the request and judges the phase's reaction to it; `what` says what was special about it.
+ * `hintFor` may give a sharper hint from what the server printed (phase 2).
+ */
+async function reactsTo(ctx: CheckContext, path: string, segments: Segment[], what: string, hintFor?: (logged: Logged) => string): Promise<Finding | null> {
   if (ctx.phase.number === 2 && !ctx.server) {
     return { status: "skip", message: text.requests.cannotSeeOutput };
   }
@@ -20,7 +23,12 @@ async function reactsTo(ctx: CheckContext, path: string, segments: Segment[], wh
     const numbers = ctx.phase.checks.map((check, i) => (basics.includes(check.id) ? `${ctx.phase.number}.${i + 1}` : null)).filter(Boolean);
     return { status: "skip", message: text.requests.needsFirst(numbers.join(text.requests.or)) };
   }
-  const finding = ctx.phase.number === 2 ? judgeLogged(ctx, await sendAndWatchLog(ctx, segments), path) : whyNoResponse(ctx, await ask(ctx, segments));
+  if (ctx.phase.number === 2) {
+    const logged = await sendAndWatchLog(ctx, segments);
+    const finding = judgeLogged(ctx, logged, path);
+    return finding && { ...finding, message: `${what} ${finding.message}`, hint: (finding.hint && hintFor?.(logged)) || finding.hint };
+  }
+  const finding = whyNoResponse(ctx, await ask(ctx, segments));
   return finding && { ...finding, message: `${what} ${finding.message}` };
 }
 
@@ -41,7 +49,11 @@ export const requestBareLf: Check = {
   ...text.checks["request.bare-lf"],
   async run(ctx) {
     const path = randomPath(ctx);
-    return reactsTo(ctx, path, [{ data: getRequest(path, { lineEnd: "\n" }) }], text.requests.bareLf);
+    // The server printed something for this request: it read it, and its parsing expects \r\n.
+    // It printed nothing: it is still waiting for a \r\n\r\n that never comes.
+    const hintFor = (logged: Logged): string =>
+      logged.output.some((line) => !/^(Connection received|Client left)/i.test(line.trim())) ? text.requests.bareLfParseHint : text.requests.bareLfWaitHint;
+    return reactsTo(ctx, path, [{ data: getRequest(path, { lineEnd: "\n" }) }], text.requests.bareLf, hintFor);
   },
 };
 

@@ -18,23 +18,55 @@ const BURST_GRACE_MS = 16_000;
 
 interface Together {
   asked: Asked[];
-  /** When each client had its whole response, from the moment all were sent; null if never. */
+  /** When each client's request went out, from the start. */
+  sentAtMs: number[];
+  /** When each client had its whole response, from the start; null if never. */
   doneAtMs: Array<number | null>;
+  /** How long the clients waited. */
+  waitedMs: number;
 }
 
 async function together(ctx: CheckContext): Promise<Together> {
   const started = performance.now();
   const limit = CONCURRENT_LIMIT * ctx.slowMs;
   const doneAtMs: Array<number | null> = [];
+  const sentAtMs: number[] = [];
   const asked = await Promise.all(
     Array.from({ length: CLIENTS }, async (_, i) => {
       const result = await ask(ctx, [{ data: getRequest(randomPath(ctx)) }], { timeoutMs: limit + 500 });
+      const connection = result.result.connection;
+      sentAtMs[i] = (connection ? connection.startedAt - started : 0) + result.result.lastSentAtMs;
       // Answered: a whole response came, or the server closed after sending something.
       doneAtMs[i] = result.result.received.length > 0 && !result.result.timedOut ? performance.now() - started : null;
       return result;
     }),
   );
-  return { asked, doneAtMs };
+  return { asked, sentAtMs, doneAtMs, waitedMs: limit + 500 };
+}
+
+/**
+ * The clients on a time line, a row each from when its request went out to when its answer came,
+ * so that "one after another" is seen: a staircase, where a server that serves together draws
+ * rows of one length.
+ */
+export function drawTimeline(sentAtMs: number[], doneAtMs: Array<number | null>, waitedMs: number): string[] {
+  const width = 40;
+  const end = Math.max(waitedMs, ...doneAtMs.map((ms) => ms ?? 0));
+  const column = (ms: number): number => Math.max(0, Math.min(width, Math.round((ms / end) * width)));
+  const label = "client 9  ".length;
+  const step = end <= 8000 ? 1000 : end <= 16_000 ? 2000 : 5000;
+  let axis = "";
+  for (let ms = 0; ms <= end; ms += step) {
+    const at = column(ms);
+    axis = axis.padEnd(at) + `${ms / 1000} s`;
+  }
+  const rows = doneAtMs.map((done, i) => {
+    const from = column(sentAtMs[i] ?? 0);
+    const bar = done === null ? "━".repeat(Math.max(0, width - from)) + "┄" : "━".repeat(Math.max(0, column(done) - from - 1)) + "●";
+    const note = done === null ? text.threads.timelineNoAnswer((waitedMs / 1000).toFixed(1)) : text.threads.timelineAnswer((done / 1000).toFixed(1));
+    return `${text.threads.timelineClient(i + 1).padEnd(label)}${" ".repeat(from)}${bar.padEnd(width - from + 1)} ${note}`;
+  });
+  return [" ".repeat(label) + axis, ...rows];
 }
 
 export const threadsSlow: Check = {
@@ -59,12 +91,12 @@ export const threadsConcurrent: Check = {
   ...text.checks["threads.concurrent"],
   stopOnFail: true,
   async run(ctx) {
-    const { asked, doneAtMs } = await ctx.memo("threads.together", () => together(ctx));
+    const { asked, sentAtMs, doneAtMs, waitedMs } = await ctx.memo("threads.together", () => together(ctx));
     const limit = CONCURRENT_LIMIT * ctx.slowMs;
     const times = doneAtMs.map((ms) => (ms === null ? Infinity : ms));
     const inTime = times.filter((ms) => ms <= limit).length;
     if (inTime === CLIENTS) return null;
-    const timeline = times.map((ms, i) => (Number.isFinite(ms) ? text.threads.answerAfter(i + 1, (ms / 1000).toFixed(1)) : text.threads.noAnswer(i + 1)));
+    const timeline = drawTimeline(sentAtMs, doneAtMs, waitedMs);
     return {
       message: text.threads.oneAtATime(CLIENTS, ctx.slowMs, (limit / 1000).toFixed(1), inTime) + `   ${timeline.join("\n   ")}`,
       sent: asked[0]?.result.sent,

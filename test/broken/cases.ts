@@ -322,6 +322,15 @@ export const brokenCases: BrokenCase[] = [
     byNode: { checks: ["3.15"], why: START_LINE_IN_FETCH },
   },
   {
+    name: "3-exits-after-first-answer",
+    phase: 3,
+    base: ts(3),
+    mistake: "ends the program after its first answer",
+    patch: [["  socket.end(generateResponse(PAGE));", "  socket.end(generateResponse(PAGE), () => process.exit(0));"]],
+    firstFailure: "server.alive",
+    says: /ended on its own \(exit code 0\)/,
+  },
+  {
     name: "3-keeps-connection-idle",
     phase: 3,
     base: ts(3),

@@ -76,7 +76,8 @@ export async function grade(
       .replace(/ {6}server output[^\n]*\n(?: {8}│[^\n]*\n)*/g, "      server output: <masked>\n")
       .split("\n")
       .map((line) => (/^(Phase \d| {2}[✓✗!-] \d)/.test(line) ? line : line.replace(/\d+/g, "N")))
-      .map((line) => line.replace(/^( +client N: ).*$/, "$1<answer time>"))
+      // Phase 5's time line: a row per client, whose length is the timing.
+      .map((line) => line.replace(/^( +client N) .*$/, "$1 <its row of the time line>"))
       .join("\n");
   }
   const firstProblem = report.results.find((result) => result.status === "fail" || result.status === "error");
