@@ -95,7 +95,12 @@ export const respondUnitBytes: Check = {
 // One ordinary request, read strictly; several checks judge the same exchange.
 
 export function basicExchange(ctx: CheckContext): Promise<Asked> {
-  return ctx.memo("respond.basic", () => ask(ctx, [{ data: getRequest(randomPath(ctx)) }]));
+  return ctx.memo("respond.basic", async () => {
+    const asked = await ask(ctx, [{ data: getRequest(randomPath(ctx)) }]);
+    // A server that exits after its first answer: let the verdict name that here, whatever the machine's speed.
+    if (asked.result.ending === "server-closed") await ctx.server?.exitsWithin(100);
+    return asked;
+  });
 }
 
 export const problemHints: Record<ProblemCode, string> = text.respond.problemHints;
@@ -244,6 +249,10 @@ export const respondConnection: Check = {
       const response = readResponse(connection.received, !connection.open);
       const says = (header(response, "connection") ?? "").toLowerCase();
       const shown = { sent: first, received: connection.received, tryIt: tryItLine(ctx, [{ data: first }]) };
+      if (!connection.open && connection.received.length === 0) {
+        // No response at all: whether it said Connection: close is not the question.
+        return { ...shown, receivedNote: text.common.ending.serverClosedNothing, message: text.common.closedWithoutAnswer, hint: text.common.closedWithoutAnswerHint };
+      }
       if (!connection.open) {
         if (says.split(",").map((token) => token.trim()).includes("close")) return null;
         return {

@@ -331,6 +331,20 @@ export const brokenCases: BrokenCase[] = [
     says: /ended on its own \(exit code 0\)/,
   },
   {
+    name: "3-answers-only-once",
+    phase: 3,
+    base: ts(3),
+    mistake: "answers its first connection, then closes every later one without a word",
+    patch: [
+      [
+        "  const server = net.createServer((socket) => {\n",
+        "  let served = 0;\n  const server = net.createServer((socket) => {\n    if (served++ > 0) return void socket.end();\n",
+      ],
+    ],
+    firstFailure: "respond.connection",
+    says: /closed the connection without sending anything back/,
+  },
+  {
     name: "3-keeps-connection-idle",
     phase: 3,
     base: ts(3),
