@@ -16,6 +16,7 @@ export interface Rule {
 }
 
 const must = (ref: string): Rule => ({ ref, level: "MUST" });
+const should = (ref: string): Rule => ({ ref, level: "SHOULD" });
 const lab = (why: string, ref: string = text.rules.labRef): Rule => ({ ref, level: "lab", why });
 
 export const RULES = {
@@ -49,6 +50,12 @@ export const RULES = {
   /** Phases 3 to 5 ask for Content-Length: a close-delimited or chunked body is valid HTTP/1.1. */
   contentLengthWanted: lab(text.rules.contentLengthWhy),
   connectionClose: must("RFC 9112 §9.3"),
+  /** "The origin server MUST generate an Allow header field in a 405 response". */
+  allowOn405: must("RFC 9110 §15.5.6"),
+  /** Methods are case-sensitive; an unknown one SHOULD get 501. */
+  methodCase: should("RFC 9110 §9.1"),
+  /** "The server SHOULD send the same header fields in response to a HEAD request as … GET". */
+  headSameHead: should("RFC 9110 §9.3.2"),
 } satisfies Record<string, Rule>;
 
 /** How a report shows a rule: "RFC 9112 §6.3 (5), a MUST" or "this lab's rule: …". */

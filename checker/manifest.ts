@@ -33,7 +33,20 @@ import {
   counterUnknown,
   counterWellFormed,
 } from "./checks/counter.ts";
-import { threadsBurst, threadsConcurrent, threadsSlow } from "./checks/threads.ts";
+import {
+  routeBadRequest,
+  routeHead,
+  routeMethodNotAllowed,
+  routeNotFound,
+  routeNotImplemented,
+  routePages,
+  routeQuery,
+  routeUnitHead,
+  routeUnitMethods,
+  routeUnitPaths,
+  routeVersion,
+} from "./checks/route.ts";
+import { threadsBurst, threadsConcurrent, threadsSlow, threadsSlowRoute } from "./checks/threads.ts";
 import { counterBrowser } from "./checks/browser.ts";
 import { text } from "./text.ts";
 
@@ -116,6 +129,37 @@ export const phases: Phase[] = [
       threadsConcurrent,
       threadsBurst,
       counterUnknown,
+      ...requestShapes,
+      ...survival,
+    ],
+  },
+  {
+    number: 6,
+    slug: "route",
+    title: text.phases[6],
+    dir: "phases/6-route",
+    solution: "solutions/6-route/server.ts",
+    skeleton: "phases/6-route/.spec/skeleton.ts",
+    env: ({ slowMs }) => ({ SLOW_MS: String(slowMs) }),
+    // dispatch() first (it is what the student writes), then the same answers over the wire,
+    // then phase 5's lesson again on GET /slow, and the shapes and survival of every phase.
+    checks: [
+      start,
+      routeUnitPaths,
+      routeUnitMethods,
+      routeUnitHead,
+      counterFirstVisit,
+      counterWellFormed,
+      routePages,
+      routeNotFound,
+      routeMethodNotAllowed,
+      routeNotImplemented,
+      routeBadRequest,
+      routeVersion,
+      routeHead,
+      routeQuery,
+      threadsSlowRoute,
+      threadsConcurrent,
       ...requestShapes,
       ...survival,
     ],

@@ -11,6 +11,7 @@ const firstFailure: Record<number, { id: string; status: "fail" | "error"; says:
   3: { id: "respond.unit-format", status: "fail", says: /generateResponse\(.*\) returned nothing: an empty Buffer/ },
   4: { id: "counter.first-visit", status: "fail", says: /does not say "This page has been accessed N times\."/ },
   5: { id: "threads.concurrent", status: "fail", says: /serves one client at a time/ },
+  6: { id: "route.unit-paths", status: "fail", says: /dispatch\("GET", "\/about"\) returned nothing: an empty response/ },
 };
 
 for (const phase of phases) {

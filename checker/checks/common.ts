@@ -128,14 +128,16 @@ export interface Asked {
 export async function ask(
   ctx: CheckContext,
   segments: Segment[],
-  options: { timeoutMs?: number; lingerMs?: number; connectTimeoutMs?: number } = {},
+  options: { timeoutMs?: number; lingerMs?: number; connectTimeoutMs?: number; method?: string } = {},
 ): Promise<Asked> {
   const timeoutMs = options.timeoutMs ?? replyTimeout(ctx);
+  // A response to HEAD ends with its head: the reader must know the method to know where it ends.
+  const complete = (bytes: Buffer): boolean => isCompleteResponse(bytes, { method: options.method });
   const result = await exchange({
     host: ctx.host,
     port: ctx.port,
     segments,
-    until: isCompleteResponse,
+    until: complete,
     replyTimeoutMs: timeoutMs,
     lingerMs: options.lingerMs ?? 300,
     keepOpen: true,
@@ -145,7 +147,7 @@ export async function ask(
   const connection = result.connection;
   if (connection && result.timedOut && result.received.length === 0) {
     connection.endWriting();
-    await connection.waitFor(isCompleteResponse, 1500);
+    await connection.waitFor(complete, 1500);
     if (connection.received.length > 0) {
       answeredAfterClientClosed = true;
       await connection.waitForEnd(300);
@@ -156,7 +158,7 @@ export async function ask(
   }
   connection?.close();
   const closed = result.ending === "server-closed" || result.ending === "server-reset";
-  const response = result.received.length > 0 ? readResponse(result.received, closed) : null;
+  const response = result.received.length > 0 ? readResponse(result.received, closed, { method: options.method }) : null;
   return { result, segments, response, answeredAfterClientClosed, timeoutMs };
 }
 
