@@ -30,6 +30,7 @@ const REASONS: Record<number, string> = {
   404: "Not Found",
   405: "Method Not Allowed",
   501: "Not Implemented",
+  500: "Internal Server Error",
   505: "HTTP Version Not Supported",
 };
 

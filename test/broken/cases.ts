@@ -605,6 +605,21 @@ export const brokenCases: BrokenCase[] = [
     says: /threw Error: no route for GET/,
   },
   {
+    name: "6-crashes-on-unknown-route",
+    phase: 6,
+    base: ts(6),
+    mistake: "throws when no route fits, and nothing catches it: the whole server dies (seed 002's KeyError)",
+    patch: [
+      ["  if (found.length === 0) return generateResponse(error(404), head);", "  if (found.length === 0) throw new Error(`no route for ${method} ${path}`);"],
+      [
+        "  try {\n    socket.end(await answer(head));\n  } catch (err) {\n    // A handler that throws must not take the server down with it: this client gets a 500.\n    console.log(`Handler failed: ${err instanceof Error ? err.message : String(err)}`);\n    socket.end(generateResponse({ status: 500, body: \"<h1>500 Internal Server Error</h1>\" }));\n  }\n",
+        "  socket.end(await answer(head));\n",
+      ],
+    ],
+    firstFailure: "route.unit-paths",
+    says: /threw Error: no route for GET/,
+  },
+  {
     name: "6-uppercases-the-method",
     phase: 6,
     base: ts(6),
