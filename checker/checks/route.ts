@@ -55,14 +55,19 @@ function allowed(response: ParsedResponse): string[] | null {
   return value === undefined ? null : value.split(",").map((method) => method.trim()).filter(Boolean);
 }
 
-function allowFinding(call: string, bytes: Buffer, response: ParsedResponse): Finding | null {
+/** "missing", "wrong" or null (right): Allow must list exactly the contract's methods, in any order. */
+function allowProblem(response: ParsedResponse): "missing" | "wrong" | null {
   const methods = allowed(response);
   const want = ROUTE_CONTRACT.allow;
-  if (methods === null) return { message: text.route.noAllow(call), received: bytes, expected: text.route.allowExpected, rule: RULES.allowOn405 };
-  if (methods.length !== want.length || !want.every((method) => methods.includes(method))) {
-    return { message: text.route.wrongAllow(call, header(response, "allow") ?? ""), received: bytes, expected: text.route.allowExpected, rule: RULES.allowOn405 };
-  }
-  return null;
+  if (methods === null) return "missing";
+  return methods.length === want.length && want.every((method) => methods.includes(method)) ? null : "wrong";
+}
+
+function allowFinding(call: string, bytes: Buffer, response: ParsedResponse): Finding | null {
+  const problem = allowProblem(response);
+  if (!problem) return null;
+  const message = problem === "missing" ? text.route.noAllow(call) : text.route.wrongAllow(call, header(response, "allow") ?? "");
+  return { message, received: bytes, expected: text.route.allowExpected, rule: RULES.allowOn405 };
 }
 
 export const routeUnitPaths: Check = {
@@ -212,11 +217,10 @@ export const routeMethodNotAllowed: Check = {
       const wrong = wrongOnWire(ctx, answer, 405, { hint: text.route.notFoundForMethodHint });
       if (wrong) return { ...wrong, message: `${text.route.forRequest(method, path)} ${wrong.message}` };
       const response = answer.response!;
-      const methods = allowed(response);
-      const want = ROUTE_CONTRACT.allow;
-      if (methods === null || methods.length !== want.length || !want.every((each) => methods.includes(each))) {
+      const problem = allowProblem(response);
+      if (problem) {
         return {
-          message: `${text.route.forRequest(method, path)} ${methods === null ? text.route.wireNoAllow : text.route.wireWrongAllow(header(response, "allow") ?? "")}`,
+          message: `${text.route.forRequest(method, path)} ${problem === "missing" ? text.route.wireNoAllow : text.route.wireWrongAllow(header(response, "allow") ?? "")}`,
           expected: text.route.allowExpected,
           rule: RULES.allowOn405,
           ...evidence(ctx, answer),
