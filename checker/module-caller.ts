@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Encoded } from "./module-host.ts";
+import { SERVER_TZ } from "./server-process.ts";
 import { text } from "./text.ts";
 
 export type CallOutcome =
@@ -42,7 +43,8 @@ export class ModuleCaller {
         execArgv: ["--import", import.meta.resolve("tsx")],
         cwd: this.cwd,
         // A module that starts its server on import must not take the student's port 8000.
-        env: { ...process.env, PORT: "0" },
+        // The same time zone as the graded server (run.ts's SERVER_TZ), so a Date is read alike in both.
+        env: { ...process.env, PORT: "0", TZ: SERVER_TZ },
         stdio: ["ignore", "ignore", "pipe", "ipc"],
       });
       this.child = child;

@@ -7,7 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { ModuleCaller } from "./module-caller.ts";
 import { createRng } from "./rng.ts";
-import { ServerProcess } from "./server-process.ts";
+import { SERVER_TZ, ServerProcess } from "./server-process.ts";
 import type { Check, CheckContext, CheckResult, Finding, Phase, RunReport, Target } from "./types.ts";
 import { text } from "./text.ts";
 import { visible } from "./visible.ts";
@@ -78,6 +78,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
           cwd: root,
           env: {
             PORT: String(port),
+            TZ: SERVER_TZ,
             ...(phase.env?.({ slowMs }) ?? {}),
             // Python buffers print() when its output is a pipe; the checker must see it at once.
             PYTHONUNBUFFERED: "1",

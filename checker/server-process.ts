@@ -10,6 +10,15 @@ import { MARKER_NAME, endMarked, guardGroup, newServerMarker, processGroupOf, re
 import { foldRuntimeFrames } from "./runtime-frames.ts";
 import { text } from "./text.ts";
 
+/**
+ * The time zone every graded server (and the module host) runs in: 5 h 30 min east of UTC, with
+ * no daylight saving. A Date written in local time instead of GMT (RFC 9110 §5.6.7) would pass on
+ * a machine whose clock is UTC, as CI's and many students' are; in this zone it shows everywhere.
+ * An IANA name, not a POSIX string like "XST-5:30": Node (ICU) ignores those and stays on UTC,
+ * while Python honours both.
+ */
+export const SERVER_TZ = "Asia/Kolkata";
+
 const MAX_LINES = 300;
 const MAX_LINE_LENGTH = 400;
 
