@@ -43,7 +43,29 @@ export interface RunOptions {
   onResult?: (result: CheckResult) => void;
 }
 
-export function freePort(): Promise<number> {
+/**
+ * A port for the server: free now, and below the ephemeral ports the system hands out for
+ * listen(0) and for outgoing connections (from 32768 on Linux, 49152 on macOS and Windows).
+ * Between this probe and the server's own listen the port is free for anyone to take; up here,
+ * the checker's own proxies and clients (which get ephemeral ports) never do.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  return listenAnywhere();
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+function listenAnywhere(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once("error", reject);

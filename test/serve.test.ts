@@ -2,18 +2,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
 import { expect, test } from "vitest";
+import { freePort } from "../checker/run.ts";
 import { ROOT } from "./broken/harness.ts";
 import { listening, waitForPort } from "./net.ts";
 
 const serve = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "checker/serve.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = (probe.address() as net.AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 test("serves the phase's own file on the port until stopped, and leaves nothing behind", async () => {
   const port = await freePort();
