@@ -338,7 +338,7 @@ export const brokenCases: BrokenCase[] = [
     patch: [
       [
         "  const server = net.createServer((socket) => {\n",
-        "  let served = 0;\n  const server = net.createServer((socket) => {\n    if (served++ > 0) return void socket.end();\n",
+        "  let served = 0;\n  const server = net.createServer((socket) => {\n    socket.on(\"error\", () => {});\n    if (served++ > 0) return void socket.end();\n",
       ],
     ],
     firstFailure: "respond.connection",
