@@ -85,6 +85,8 @@ export interface ReadOptions {
   method?: string;
   /** More requests were sent on the connection: bytes after this response are the next one's. */
   more?: boolean;
+  /** Only say where the response ends: a chunked body's data is walked, not joined (a flood of tiny chunks stays cheap). */
+  framingOnly?: boolean;
 }
 
 export function header(response: Pick<ParsedResponse, "headers">, name: string): string | undefined {
@@ -103,7 +105,7 @@ export function mustProblems(response: ParsedResponse): Problem[] {
 
 /** True once `bytes` hold a whole response, or one whose framing is so broken that more bytes cannot mend it. */
 export function isCompleteResponse(bytes: Buffer, options: ReadOptions = {}): boolean {
-  const response = readResponse(bytes, false, options);
+  const response = readResponse(bytes, false, { ...options, framingOnly: true });
   return response.complete || response.broken;
 }
 
@@ -462,9 +464,27 @@ const CHUNK_SIZE_LINE = chunkSizeLine("");
 /** A recipient MUST parse BWS and a sender MUST NOT send it (RFC 9110 §5.6.3). */
 const CHUNK_SIZE_LINE_WITH_BWS = chunkSizeLine("[ \\t]*");
 
+/** The size when bytes[from, to) are 1 to 13 hex digits and nothing else, else null (the slow path decides). */
+function plainHexSize(bytes: Buffer, from: number, to: number): number | null {
+  if (to <= from || to - from > 13) return null;
+  let size = 0;
+  for (let i = from; i < to; i++) {
+    const byte = bytes[i]!;
+    const digit = byte >= 0x30 && byte <= 0x39 ? byte - 0x30 : byte >= 0x61 && byte <= 0x66 ? byte - 0x57 : byte >= 0x41 && byte <= 0x46 ? byte - 0x37 : -1;
+    if (digit < 0) return null;
+    size = size * 16 + digit;
+  }
+  return size;
+}
+
 /** RFC 9112 §7.1: chunk-size [ext] CRLF data CRLF ..., then "0" CRLF, trailer fields, CRLF. */
 function readChunks(bytes: Buffer, bodyStart: number, closed: boolean, options: ReadOptions, result: ParsedResponse): void {
   const data: Buffer[] = [];
+  let chunks = 0;
+  const keep = (piece: Buffer): void => {
+    chunks++;
+    if (!options.framingOnly) data.push(piece);
+  };
   let pos = bodyStart;
   const fail = (message: string): void => {
     result.problems.push({ code: "bad-chunk", message, rule: RULES.chunked });
@@ -475,8 +495,8 @@ function readChunks(bytes: Buffer, bodyStart: number, closed: boolean, options: 
     result.body = Buffer.concat(data);
     result.problems.push(
       closed
-        ? { code: "body-shorter", message: text.reader.chunksCut(data.length), rule: RULES.incomplete }
-        : { code: "incomplete", message: text.reader.chunksStillOpen(data.length), rule: RULES.incomplete },
+        ? { code: "body-shorter", message: text.reader.chunksCut(chunks), rule: RULES.incomplete }
+        : { code: "incomplete", message: text.reader.chunksStillOpen(chunks), rule: RULES.incomplete },
     );
   };
   for (;;) {
@@ -485,26 +505,30 @@ function readChunks(bytes: Buffer, bodyStart: number, closed: boolean, options: 
       if (bytes.length - pos > 4096) return fail(text.reader.chunkSizeLineTooLong);
       return unfinished();
     }
-    if (bytes[lf - 1] !== 0x0d || lf === pos) return fail(text.reader.chunkLineBareLf(data.length + 1));
-    const line = bytes.subarray(pos, lf - 1).toString("latin1");
-    let match = CHUNK_SIZE_LINE.exec(line);
-    if (!match) {
-      match = CHUNK_SIZE_LINE_WITH_BWS.exec(line);
-      if (!match) return fail(text.reader.badChunkSize(data.length + 1, quoted(line)));
-      result.problems.push({ code: "bad-chunk", message: text.reader.chunkBws(data.length + 1, quoted(line)), rule: RULES.noBws });
+    if (bytes[lf - 1] !== 0x0d || lf === pos) return fail(text.reader.chunkLineBareLf(chunks + 1));
+    // Most size lines are hex digits alone: read those from the bytes, without a string per chunk.
+    let size = plainHexSize(bytes, pos, lf - 1);
+    if (size === null) {
+      const line = bytes.subarray(pos, lf - 1).toString("latin1");
+      let match = CHUNK_SIZE_LINE.exec(line);
+      if (!match) {
+        match = CHUNK_SIZE_LINE_WITH_BWS.exec(line);
+        if (!match) return fail(text.reader.badChunkSize(chunks + 1, quoted(line)));
+        result.problems.push({ code: "bad-chunk", message: text.reader.chunkBws(chunks + 1, quoted(line)), rule: RULES.noBws });
+      }
+      const hex = match[1]!.replace(/^0+(?=.)/, "");
+      if (hex.length > 13) return fail(text.reader.chunkTooBig(quoted(match[1]!)));
+      size = parseInt(hex, 16);
     }
-    const hex = match[1]!.replace(/^0+(?=.)/, "");
-    if (hex.length > 13) return fail(text.reader.chunkTooBig(quoted(match[1]!)));
-    const size = parseInt(hex, 16);
     pos = lf + 1;
     if (size === 0) break;
     if (bytes.length < pos + size + 2) {
-      data.push(bytes.subarray(pos, Math.min(bytes.length, pos + size)));
+      keep(bytes.subarray(pos, Math.min(bytes.length, pos + size)));
       return unfinished();
     }
-    data.push(bytes.subarray(pos, pos + size));
+    keep(bytes.subarray(pos, pos + size));
     pos += size;
-    if (bytes[pos] !== 0x0d || bytes[pos + 1] !== 0x0a) return fail(text.reader.noCrlfAfterChunk(data.length, size));
+    if (bytes[pos] !== 0x0d || bytes[pos + 1] !== 0x0a) return fail(text.reader.noCrlfAfterChunk(chunks, size));
     pos += 2;
   }
   // The trailer section: field lines, then the empty line that ends the message.

@@ -49,9 +49,19 @@ export class RecordingProxy {
         record.fromServer.push(bytes.subarray(0, room));
         record.kept += Math.min(room, bytes.length);
       }
-      client.write(bytes);
+      // Back-pressure: a client that reads slowly (or has stopped) slows the server down, instead of
+      // the proxy holding everything the server floods in.
+      if (!client.write(bytes)) {
+        upstream.pause();
+        client.once("drain", () => upstream.resume());
+      }
     });
-    client.on("data", (bytes: Buffer) => upstream.write(bytes));
+    client.on("data", (bytes: Buffer) => {
+      if (!upstream.write(bytes)) {
+        client.pause();
+        upstream.once("drain", () => client.resume());
+      }
+    });
     // A close passes on as a close (FIN), a reset as a reset: the client must see what the server did.
     upstream.on("end", () => {
       record.serverEnded = true;

@@ -17,7 +17,7 @@ const firstFailure: Record<number, { id: string; status: "fail" | "error"; says:
 for (const phase of phases) {
   test(`the skeleton of phase ${phase.number} (${phase.slug}) fails first at ${firstFailure[phase.number]!.id}`, async () => {
     const label = studentFile(phase);
-    const graded = await grade(phase.number, { kind: "file", file: path.join(ROOT, label), label }, { volatile: phase.number === 5 });
+    const graded = await grade(phase.number, { kind: "file", file: path.join(ROOT, label), label }, { volatile: phase.number >= 5 });
     const expected = firstFailure[phase.number]!;
     expect(graded.firstProblem?.id, graded.text).toBe(expected.id);
     expect(graded.firstProblem?.status, graded.text).toBe(expected.status);

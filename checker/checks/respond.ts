@@ -133,7 +133,9 @@ function problemCheck(id: string, title: string, codes: ProblemCode[], hints: st
       }
       // Where the body starts and ends means nothing before the head has ended.
       if (response && needsHead && response.bodyStart === null) return { status: "skip", message: text.respond.headNeverEndedSkip };
-      const problem = response?.problems.find((p) => codes.includes(p.code));
+      // A broken MUST says more than the lab's own rule: an endless chunked body is named as endless first.
+      const mine = response?.problems.filter((p) => codes.includes(p.code)) ?? [];
+      const problem = mine.find((p) => p.rule.level === "MUST") ?? mine[0];
       if (!problem) return null;
       return { message: problemMessage(problem), rule: problem.rule, hint: problemHints[problem.code], ...evidence(ctx, asked) };
     },
@@ -310,21 +312,24 @@ function describeError(error: unknown): string {
   return cause instanceof Error ? `${own}: ${describeError(cause)}` : own;
 }
 
-/** A body, or null when more than MAX_KEPT_BYTES came (then the rest is not read). */
+/**
+ * A body, or null when more than MAX_KEPT_BYTES came (then the rest is not read). Copied into one
+ * buffer as it comes: fetch hands a body of tiny chunks over as a million tiny arrays.
+ */
 async function cappedBytes(response: Response): Promise<Buffer | null> {
   const reader = response.body?.getReader();
   if (!reader) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
+  const kept = Buffer.alloc(MAX_KEPT_BYTES);
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks);
-    size += value.length;
-    if (size > MAX_KEPT_BYTES) {
+    if (done) return kept.subarray(0, size);
+    if (size + value.length > MAX_KEPT_BYTES) {
       await reader.cancel().catch(() => {});
       return null;
     }
-    chunks.push(value);
+    kept.set(value, size);
+    size += value.length;
   }
 }
 

@@ -180,11 +180,11 @@ export const routePages: Check = {
   async run(ctx) {
     const about = await asked(ctx, request("GET", ROUTE_CONTRACT.about));
     const wrong = wrongOnWire(ctx, about, 200);
-    if (wrong) return wrong;
+    if (wrong) return { ...wrong, message: `${text.route.forPath(ROUTE_CONTRACT.about)} ${wrong.message}` };
     const name = ctx.rng.word(6);
     const hello = await asked(ctx, request("GET", ROUTE_CONTRACT.hello(name)));
     const wrongHello = wrongOnWire(ctx, hello, 200);
-    if (wrongHello) return wrongHello;
+    if (wrongHello) return { ...wrongHello, message: `${text.route.forPath(ROUTE_CONTRACT.hello(name))} ${wrongHello.message}` };
     const body = hello.response!.body.toString("utf8");
     if (body !== ROUTE_CONTRACT.helloBody(name)) return { message: text.route.wireHelloBody(body), expected: ROUTE_CONTRACT.helloBody(name), ...evidence(ctx, hello) };
     return null;

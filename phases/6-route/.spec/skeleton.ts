@@ -158,9 +158,13 @@ async function answer(head: string): Promise<Buffer> {
   const line = parseRequestLine(head);
   // TODO 4: A request line parseRequestLine cannot read is 400 Bad Request; a version other
   // than HTTP/1.x (HTTP/2.0) is 505 HTTP Version Not Supported. Then hand the method and the
-  // target to dispatch. (For now every request gets the about page.)
+  // target to dispatch. (Until then it answers as in phase 5: the counter on /, 404 elsewhere.)
   console.log(line ? `path: ${line.target}` : "Could not parse the request line");
-  return generateResponse({ status: 200, body: "<h1>About</h1><p>A server that routes by method and path.</p>" });
+  if (line?.target === "/") {
+    visits += 1;
+    return generateResponse({ status: 200, body: `<h1>This page has been accessed ${visits} times.</h1>` });
+  }
+  return generateResponse(error(404));
 }
 
 /** Returns the head (the text before the blank line), or null if the blank line has not arrived yet. */
