@@ -56,6 +56,32 @@ export const RULES = {
   methodCase: should("RFC 9110 §9.1"),
   /** "The server SHOULD send the same header fields in response to a HEAD request as … GET". */
   headSameHead: should("RFC 9110 §9.3.2"),
+  // Requests, read by the server (phase 7 on).
+  /** "Field names are case-insensitive": the definition of a field name, not a MUST sentence. */
+  fieldNamesCaseless: lab(text.rules.caselessWhy, "RFC 9110 §5.1"),
+  /** A recipient MAY combine repeated field lines, in order, with commas; the lab asks for it. */
+  combineFields: lab(text.rules.combineWhy, "RFC 9110 §5.3"),
+  /** The whitespace around a field line value is not part of the value. */
+  fieldValueTrim: lab(text.rules.trimWhy, "RFC 9112 §5.1"),
+  /** field-line = field-name ":" OWS field-value OWS; field-name is a token. */
+  fieldLineSyntax: lab(text.rules.fieldLineWhy, "RFC 9112 §5"),
+  /** "A server MUST reject, with … 400 (Bad Request), any received request message that contains whitespace between a header field name and colon." */
+  noSpaceBeforeColonRequest: must("RFC 9112 §5.1"),
+  /** A server MUST either reject a request with obs-fold (400) or replace each obs-fold with SP. */
+  obsFoldRequest: must("RFC 9112 §5.2"),
+  /** "A server MUST respond with a 400 … to any HTTP/1.1 request message that lacks a Host header field and to any request message that contains more than one". */
+  hostRequired: must("RFC 9112 §3.2"),
+  /** "An origin server with a clock MUST generate a Date header field in all 2xx, 3xx, and 4xx responses". */
+  dateRequired: must("RFC 9110 §6.6.1"),
+  /** A sender MUST generate an HTTP-date as IMF-fixdate, in GMT. */
+  dateFormat: must("RFC 9110 §5.6.7"),
+  serverField: lab(text.rules.serverWhy, "RFC 9110 §10.2.4"),
+  /** "A sender that generates a message containing content SHOULD generate a Content-Type header field". */
+  contentTypeField: should("RFC 9110 §8.3"),
+  /** A server that receives fields larger than it wishes to process MUST answer with a 4xx (431, RFC 6585 §5). */
+  fieldsTooLarge: must("RFC 9110 §5.4"),
+  /** The limit is the server's choice; the lab sets its floor at 16 KiB and its ceiling at 64 KiB. */
+  headLimitFloor: lab(text.rules.headLimitWhy, "RFC 9110 §5.4"),
 } satisfies Record<string, Rule>;
 
 /** How a report shows a rule: "RFC 9112 §6.3 (5), a MUST" or "this lab's rule: …". */

@@ -46,6 +46,18 @@ import {
   routeUnitPaths,
   routeVersion,
 } from "./checks/route.ts";
+import {
+  headersBad,
+  headersBig,
+  headersDate,
+  headersEndless,
+  headersEveryResponse,
+  headersJson,
+  headersObsFold,
+  headersUnitMalformed,
+  headersUnitParse,
+  headersUserAgent,
+} from "./checks/headers.ts";
 import { threadsBurst, threadsConcurrent, threadsSlow, threadsSlowRoute } from "./checks/threads.ts";
 import { counterBrowser } from "./checks/browser.ts";
 import { text } from "./text.ts";
@@ -158,6 +170,41 @@ export const phases: Phase[] = [
       routeVersion,
       routeHead,
       routeQuery,
+      threadsSlowRoute,
+      threadsConcurrent,
+      ...requestShapes,
+      ...survival,
+    ],
+  },
+  {
+    number: 7,
+    slug: "headers",
+    title: text.phases[7],
+    dir: "phases/7-headers",
+    solution: "solutions/7-headers/server.ts",
+    skeleton: "phases/7-headers/.spec/skeleton.ts",
+    env: ({ slowMs }) => ({ SLOW_MS: String(slowMs) }),
+    // parseHeaders first, then the routes of phase 6 still answering, then the fields read over
+    // the wire, the fields every response carries, the heads to refuse, and the limit. The Date
+    // check comes a while after the first answer: it compares two Dates over a second apart.
+    checks: [
+      start,
+      headersUnitParse,
+      headersUnitMalformed,
+      counterFirstVisit,
+      counterWellFormed,
+      routePages,
+      routeNotFound,
+      routeMethodNotAllowed,
+      routeHead,
+      headersEveryResponse,
+      headersUserAgent,
+      headersJson,
+      headersBad,
+      headersObsFold,
+      headersDate,
+      headersBig,
+      headersEndless,
       threadsSlowRoute,
       threadsConcurrent,
       ...requestShapes,

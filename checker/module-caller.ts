@@ -9,10 +9,16 @@ import { SERVER_TZ } from "./server-process.ts";
 import { text } from "./text.ts";
 
 export type CallOutcome =
-  | { kind: "value"; value: string | Buffer | { other: string } }
+  | { kind: "value"; value: string | Buffer | OtherValue }
   | { kind: "threw"; message: string }
   | { kind: "timeout" }
   | { kind: "unavailable"; message: string };
+
+/** A value that is neither text nor bytes: described in words, and as data when it is JSON (objects, arrays, null). */
+export interface OtherValue {
+  other: string;
+  json?: unknown;
+}
 
 const HOST = fileURLToPath(new URL("./module-host.ts", import.meta.url));
 
@@ -112,10 +118,10 @@ export class ModuleCaller {
   }
 }
 
-function decode(value: Encoded): string | Buffer | { other: string } {
+function decode(value: Encoded): string | Buffer | OtherValue {
   if (value.type === "string") return value.text;
   if (value.type === "buffer") return Buffer.from(value.base64, "base64");
-  return { other: value.description };
+  return value.json === undefined ? { other: value.description } : { other: value.description, json: JSON.parse(value.json) as unknown };
 }
 
 function firstErrorLine(stderr: string): string | null {

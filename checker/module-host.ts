@@ -14,7 +14,7 @@ type Reply =
 export type Encoded =
   | { type: "string"; text: string }
   | { type: "buffer"; base64: string }
-  | { type: "other"; description: string };
+  | { type: "other"; description: string; json?: string };
 
 const send = (reply: Reply): void => {
   process.send?.(reply);
@@ -23,13 +23,17 @@ const send = (reply: Reply): void => {
 function encode(value: unknown): Encoded {
   if (typeof value === "string") return { type: "string", text: value };
   if (value instanceof Uint8Array) return { type: "buffer", base64: Buffer.from(value).toString("base64") };
+  // A Map is what some students return for headers: the checks read it as the object it stands for.
+  const plain = value instanceof Map ? Object.fromEntries(value) : value;
   let description: string;
+  let json: string | undefined;
   try {
-    description = value === undefined ? "undefined" : `${typeof value} ${JSON.stringify(value)}`;
+    json = plain === undefined ? undefined : JSON.stringify(plain);
+    description = value === undefined ? "undefined" : value === null ? "null" : value instanceof Map ? `a Map ${json}` : `${typeof value} ${json}`;
   } catch {
     description = typeof value;
   }
-  return { type: "other", description };
+  return { type: "other", description, json };
 }
 
 const file = process.argv[2]!;

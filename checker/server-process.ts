@@ -108,6 +108,15 @@ export class ServerProcess {
   }
 
   /**
+   * The memory the server's processes hold now and at most so far (resident, in KiB, summed over
+   * its process group: tsx and the node it starts, a shell and the python under it). Linux only.
+   */
+  memory(): { rssKiB: number; peakKiB: number } | null {
+    if (process.platform !== "linux" || this.child.pid === undefined) return null;
+    return memoryOfGroup(this.child.pid);
+  }
+
+  /**
    * True once the process has ended, even if Node has not told us yet: on Linux a process that
    * exited is a zombie (state Z) until it is reaped. Lets the checker blame the right check.
    */
@@ -323,6 +332,30 @@ export function canConnect(host: string, port: number, timeoutMs = 300): Promise
     socket.once("connect", () => done(true));
     socket.once("error", () => done(false));
   });
+}
+
+function memoryOfGroup(groupId: number): { rssKiB: number; peakKiB: number } | null {
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  let rssKiB = 0;
+  let peakKiB = 0;
+  let found = false;
+  for (const pid of pids) {
+    try {
+      if (processGroupOf(pid) !== groupId) continue;
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      rssKiB += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      peakKiB += Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      found = true;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found ? { rssKiB, peakKiB } : null;
 }
 
 /** Ports on which any process of the group `groupId` listens (Linux only; [] elsewhere). */

@@ -14,6 +14,8 @@
  *    "exited" (reactions.crashed, reactions.exitedCleanly): change that test along with them.
  */
 
+import { headersChecks, headersWords } from "./text/headers.ts";
+
 /** Phase 5 sends this many clients at once, and then this many visits at once (threads.ts reads them here). */
 export const CLIENTS = 5;
 export const BURST = 50;
@@ -492,6 +494,7 @@ export const text = {
     afterNotFound: "requests for paths no route has",
     afterBadRequest: "malformed request lines",
   },
+  headers: headersWords,
   serve: {
     usage: (phases: string) => `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N]\nRuns your own server of that phase until Ctrl-C. Phases: ${phases}.`,
     noSuchPhase: (id: string, phases: string) => `There is no phase "${id}". The phases are: ${phases}.`,
@@ -593,6 +596,12 @@ export const text = {
     rfcRule: (ref: string, level: string) => `${ref}, a ${level}`,
     labRule: (ref: string, why: string) => (ref === "this lab's rule" ? `this lab's rule: ${why}` : `${ref}, as this lab reads it: ${why}`),
     transferCodingWhy: "the checker's requests carry no TE header, so they accept no transfer coding but chunked",
+    caselessWhy: "field names are case-insensitive (the RFC's definition of a name): user-agent, User-Agent and uSeR-aGeNt are one field, so the lab keys them in lowercase",
+    combineWhy: "a field sent several times is one list, its values in order, joined with \", \" (RFC 9110 §5.3 lets a recipient combine them so); keeping only one line loses the others",
+    trimWhy: "the spaces and tabs around a value (OWS) are not part of it",
+    fieldLineWhy: "a field line is a token name, a colon, and the value; a line that is not cannot be read safely, and node:http's parser refuses it with 400 too",
+    serverWhy: "Server is a MAY in the RFC; the lab asks for it so that you (and a client) can see which program answered",
+    headLimitWhy: "the RFC leaves the size to the server; the lab asks for at least 16 KiB (the default of node:http) and at most 64 KiB, so that a head with long cookies is served and an endless one is refused early",
     contentLengthWhy:
       "phases 3 to 5 ask for Content-Length, because the clients a student tries (node:http's keep-alive agent, Python's http.client) and the later phases rely on knowing where the body ends",
   },
@@ -677,6 +686,7 @@ Examples:
     4: "Counter: a page that counts its visitors",
     5: "Threads: serve many clients at once",
     6: "Route: a routing table by method and path",
+    7: "Headers: read the request's fields, send the ones every response needs",
   },
   /** The lab tool's own messages (lab.ts, and the few words of progress.ts, watch.ts, server-process.ts). */
   lab: {
@@ -1091,5 +1101,6 @@ Examples:
       "if (path === \"/\") { visits += 1; ... } else { answer 404 without counting }",
       "Start your server, open http://127.0.0.1:8000/ in a browser and press Ctrl+Shift+R a few times while you watch its output: each load prints path: / and then path: /favicon.ico.",
     ]),
+    ...headersChecks,
   },
 } as const;

@@ -152,16 +152,16 @@ export const routeUnitHead: Check = {
 // ---------------------------------------------------------------------------------------------
 // The same answers over the wire.
 
-function request(method: string, path: string, version = "HTTP/1.1"): string {
+export function request(method: string, path: string, version = "HTTP/1.1"): string {
   return `${method} ${path} ${version}\r\nHost: localhost\r\nUser-Agent: http-lab-checker\r\nAccept: */*\r\n${method === "POST" ? "Content-Length: 0\r\n" : ""}\r\n`;
 }
 
-async function asked(ctx: CheckContext, bytes: string, method = "GET"): Promise<Asked> {
+export async function asked(ctx: CheckContext, bytes: string, method = "GET"): Promise<Asked> {
   return ask(ctx, [{ data: bytes }], { method });
 }
 
 /** Null when the wire answer has the status, a body (unless said otherwise) and good framing. */
-function wrongOnWire(ctx: CheckContext, answer: Asked, status: number, options: { body?: boolean; hint?: string } = {}): Finding | null {
+export function wrongOnWire(ctx: CheckContext, answer: Asked, status: number, options: { body?: boolean; hint?: string } = {}): Finding | null {
   const why = whyNoResponse(ctx, answer);
   if (why) return why;
   const response = answer.response!;

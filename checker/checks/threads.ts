@@ -107,7 +107,10 @@ export const threadsConcurrent: Check = {
       message: text.threads.oneAtATime(CLIENTS, ctx.slowMs, (limit / 1000).toFixed(1), inTime) + `   ${timeline.join("\n   ")}`,
       sent: asked[0]?.result.sent,
       expected: text.threads.oneAtATimeExpected(CLIENTS, (ctx.slowMs / 1000).toFixed(1)),
-      tryIt: text.threads.oneAtATimeTryIt(`for i in 1 2 3; do (printf 'GET / HTTP/1.1\\r\\n\\r\\n' | nc 127.0.0.1 ${ctx.tryPort} &); done`),
+      // From phase 6 on only /slow is slow, and from phase 7 on a request without Host is refused.
+      tryIt: text.threads.oneAtATimeTryIt(
+        `for i in 1 2 3; do (printf 'GET ${ctx.phase.number >= 6 ? "/slow" : "/"} HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n' | nc 127.0.0.1 ${ctx.tryPort} &); done`,
+      ),
     };
   },
 };

@@ -54,7 +54,10 @@ export async function grade(
     .replace(/(127\.0\.0\.1):\d+/g, "$1:<client port>")
     .replace(/\bpid \d+/g, "pid <pid>")
     .replace(/ {2}\d+(\.\d)? (ms|s)$/gm, "")
-    .replace(/\(\d+(\.\d)? (ms|s)\)$/gm, "(<duration>)");
+    .replace(/\(\d+(\.\d)? (ms|s)\)$/gm, "(<duration>)")
+    // A Date (phase 7 on) says when it was made. Each part is masked by one of its own length, and
+    // the whitespace between them (a wrapped line's break too) is kept, so the lines stay as wrapped.
+    .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),(\s+)\d{2}(\s+)[A-Z][a-z]{2}(\s+)\d{4}(\s+)\d{2}:\d{2}:\d{2}(\s+)GMT\b/g, "Ddd,$2DD$3Mmm$4YYYY$5hh:mm:ss$6GMT");
   if (options.browser) {
     // In the browser checks' server output, what changes from run to run is masked: a browser opens
     // spare connections ahead of need and may close them unused, at random (their "Connection

@@ -1,0 +1,335 @@
+# Phase 7: headers. The header lines are read into a table, checked, and every answer says more.
+import email.utils
+import json
+import os
+import re
+import socket
+import sys
+import threading
+import time
+
+HOST = "127.0.0.1"  # not "localhost": that can mean the IPv6 address ::1
+PORT = int(os.environ.get("PORT", "8000"))
+# The whole head counts: request line, header lines, every line end and the blank line
+MAX_HEAD = 32 * 1024
+SLOW_MS = int(os.environ.get("SLOW_MS", "5000"))
+SERVER_NAME = "http-lab-py/7"
+VISITOR_COUNT = 0
+# Threads run at the same time: only one at a time may read and update the count
+count_lock = threading.Lock()
+
+# A method and a header name are tokens (RFC 9110 tchar). [0-9], not \d: \d also matches other scripts' digits
+TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+VERSION = re.compile(r"HTTP/([0-9])\.[0-9]")
+# The end of the head: an empty line, whether the lines end in \r\n or in \n (nc sends \n)
+HEAD_END = re.compile(rb"\n\r?\n")
+# The standard methods, in the order an Allow header lists them. Case-sensitive: "get" is not here
+KNOWN_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+
+HTML = "text/html; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+JSON = "application/json"
+
+# The routing table: (method, pattern) -> handler. Routes are data, not code paths
+ROUTES = {}
+
+
+def route(method, pattern):
+    """Decorator: @route("GET", "/about") puts the function in the table."""
+
+    def register(handler):
+        ROUTES[(method, pattern)] = handler
+        if method == "GET":
+            # HEAD is a GET without the body, so every GET route serves HEAD too
+            ROUTES[("HEAD", pattern)] = handler
+        return handler
+
+    return register
+
+
+# A handler gets the request ({"method": ..., "headers": {...}}) and the path's parameters;
+# it returns (status, body, content type)
+
+
+@route("GET", "/")
+def index(request):
+    global VISITOR_COUNT
+    with count_lock:
+        if request["method"] == "GET":  # HEAD only looks: it shows the count, it is no visit
+            VISITOR_COUNT += 1
+        count = VISITOR_COUNT
+    return "200 OK", f"<h1>This page has been accessed {count} times.</h1>", HTML
+
+
+@route("GET", "/about")
+def about(request):
+    return "200 OK", "<h1>About</h1><p>A server that routes by method and path.</p>", HTML
+
+
+@route("GET", "/hello/<name>")
+def hello(request, name):
+    return "200 OK", f"Hello, {name}!", HTML  # the name as sent: no percent-decoding yet
+
+
+@route("GET", "/slow")
+def slow(request):
+    time.sleep(SLOW_MS / 1000)  # the slow work: only this thread waits
+    return "200 OK", "<h1>Slow</h1>", HTML
+
+
+@route("GET", "/user-agent")
+def user_agent(request):
+    # No User-Agent: an empty body (and so no Content-Type)
+    return "200 OK", request["headers"].get("user-agent", ""), TEXT
+
+
+@route("GET", "/headers")
+def headers(request):
+    # ensure_ascii=False keeps "é" as "é" (generate_response encodes it as UTF-8); no spaces: compact
+    return "200 OK", json.dumps(request["headers"], ensure_ascii=False, separators=(",", ":")), JSON
+
+
+def error_page(status, extra_headers=None):
+    """Returns (status, body, content type, extra headers) for an error: a small HTML page."""
+    return status, f"<h1>{status}</h1>", HTML, extra_headers or {}
+
+
+def match(pattern, path):
+    """Returns the parameters if path fits pattern ({} if it has none), or None."""
+    wanted = pattern.split("/")
+    got = path.split("/")
+    # Same number of segments: "/hello/a/b" is not "/hello/<name>"
+    if len(wanted) != len(got):
+        return None
+    params = {}
+    for want, segment in zip(wanted, got):
+        if want.startswith("<") and want.endswith(">"):
+            if segment == "":  # "/hello/": a parameter is never empty
+                return None
+            params[want[1:-1]] = segment
+        elif want != segment:
+            return None
+    return params
+
+
+def dispatch(request, path):
+    """Returns (status, body, content type, extra headers) from the table."""
+    allowed = []
+    for (route_method, pattern), handler in ROUTES.items():
+        params = match(pattern, path)
+        if params is None:
+            continue
+        if route_method == request["method"]:
+            status, body, content_type = handler(request, **params)
+            return status, body, content_type, {}
+        allowed.append(route_method)
+    if not allowed:
+        # /favicon.ico and everything else: not found, not counted
+        return error_page("404 Not Found")
+    # The path exists, not for this method: say which methods it has
+    allow = ", ".join(m for m in KNOWN_METHODS if m in allowed)
+    return error_page("405 Method Not Allowed", {"Allow": allow})
+
+
+def parse_request(request_data):
+    """Returns (method, target, version) from the request line, or None if it is malformed."""
+    # The first line is the request line: "GET / HTTP/1.1" (ends in \r\n, \n or nothing)
+    first_line = request_data.split("\n")[0].removesuffix("\r")
+    # Exactly three parts, single spaces: "GET  / HTTP/1.1" has an empty part, so it fails
+    parts = first_line.split(" ")
+    if len(parts) != 3:
+        return None
+    method, target, version = parts
+    if not TOKEN.fullmatch(method) or not target.startswith("/"):
+        return None
+    if not VERSION.fullmatch(version):  # fullmatch: "$" would also let a final "\n" through
+        return None
+    return method, target, version
+
+
+def parse_fields(head):
+    """Returns the header lines as a list of (lowercase name, value), or None if one is malformed."""
+    fields = []
+    for line in head.split("\n")[1:]:  # [1:]: the request line is no header
+        line = line.removesuffix("\r")
+        # obs-fold: a line that starts with a space or tab would continue the previous value.
+        # RFC 9112 §5.2 lets a server reject it, and rejecting is the simple, safe choice
+        if line.startswith((" ", "\t")):
+            return None
+        # The FIRST colon ends the name: "Host: 127.0.0.1:8000" keeps the port in the value
+        name, colon, value = line.partition(":")
+        # No colon, an empty name, or "Host : x" (a space is no tchar, so it fails here too:
+        # RFC 9112 §5.1 forbids whitespace before the colon)
+        if not colon or not TOKEN.fullmatch(name):
+            return None
+        # Names are case-insensitive; the spaces and tabs around a value are not part of it
+        fields.append((name.lower(), value.strip(" \t")))
+    return fields
+
+
+def parse_headers(head):
+    """Returns {lowercase name: value} for the head's header lines, or None if one is malformed."""
+    fields = parse_fields(head)
+    if fields is None:
+        return None
+    headers = {}
+    for name, value in fields:
+        # A field sent several times is one list of values, in the order they came (RFC 9110 §5.3)
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def respond(head):
+    """Returns (status, body, content type, extra headers) for a request head."""
+    request_line = parse_request(head)
+    if request_line is None:
+        return error_page("400 Bad Request")
+    method, target, version = request_line
+    # The checks go in a fixed order: version, header syntax, Host, method, path
+    if VERSION.fullmatch(version).group(1) != "1":
+        return error_page("505 HTTP Version Not Supported")
+    fields = parse_fields(head)
+    if fields is None:
+        print("Malformed header line", flush=True)
+        return error_page("400 Bad Request")
+    # Count the Host lines, not the commas: two lines are two hosts (RFC 9112 §3.2).
+    # HTTP/1.0 came before Host, so only 1.1 must send it; two are wrong in any version
+    hosts = sum(1 for name, _ in fields if name == "host")
+    if hosts > 1 or (hosts == 0 and version != "HTTP/1.0"):
+        print(f"{hosts} Host header lines", flush=True)
+        return error_page("400 Bad Request")
+    if method not in KNOWN_METHODS:
+        return error_page("501 Not Implemented")
+    request = {"method": method, "headers": parse_headers(head)}
+    # The query string picks no route: "/?x=1" is "/"
+    path = target.split("?", 1)[0]
+    return dispatch(request, path)
+
+
+def generate_response(content, status_code="200 OK", content_type=HTML, extra_headers=None, send_body=True):
+    body = content.encode("utf-8")
+    header = f"HTTP/1.1 {status_code}\r\n"
+    # Computed now, for this response, in GMT (IMF-fixdate): never the local time of the machine
+    header += f"Date: {email.utils.formatdate(usegmt=True)}\r\n"
+    header += f"Server: {SERVER_NAME}\r\n"
+    if body:  # no body, nothing to describe; for HEAD, the type the GET body would have
+        header += f"Content-Type: {content_type}\r\n"
+    # bytes, not characters; for HEAD, the length the GET body would have
+    header += f"Content-Length: {len(body)}\r\n"
+    for name, value in (extra_headers or {}).items():
+        header += f"{name}: {value}\r\n"
+    header += "Connection: close\r\n"
+    header += "\r\n"  # the blank line
+    return header.encode("utf-8") + (body if send_body else b"")
+
+
+class HeadTooLarge(Exception):
+    """The head is over MAX_HEAD, or MAX_HEAD bytes came without its end."""
+
+
+def read_head(client_connection):
+    """Reads until the blank line. Returns the head (without it), None if the client left,
+    or raises HeadTooLarge."""
+    data = b""
+    searched = 0  # bytes before this are already searched: a flood of 1-byte sends stays cheap
+    while True:
+        # Start 2 bytes back: the end "\n\r\n" may have been cut between two recvs
+        end = HEAD_END.search(data, max(0, searched - 2))
+        if end:
+            if end.end() > MAX_HEAD:  # the whole head, the blank line included
+                raise HeadTooLarge()
+            return data[: end.start()].decode("utf-8", errors="replace")
+        # No end in MAX_HEAD bytes: whatever comes next, the head is over the limit.
+        # Answer now: a head that never ends must not be waited for, nor kept in memory
+        if len(data) >= MAX_HEAD:
+            raise HeadTooLarge()
+        searched = len(data)
+        chunk = client_connection.recv(4096)
+        if not chunk:
+            print("Client left before the request was complete", flush=True)
+            return None
+        data += chunk  # at most MAX_HEAD - 1 + 4096 bytes are ever kept
+
+
+def drain(client_connection, seconds):
+    """Reads and drops what the client still sends, until it closes or the time is up.
+    Closing with unread data sends a reset, which can destroy the response before the client
+    has read it."""
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            client_connection.settimeout(left)  # the total time, not the time per recv
+            if not client_connection.recv(65536):
+                break
+    except OSError:  # timeout or reset: the response is out, nothing more to do
+        pass
+
+
+def handle_client(client_connection):
+    try:
+        head = read_head(client_connection)
+    except HeadTooLarge:
+        print("Request head too large: 431", flush=True)
+        status = "431 Request Header Fields Too Large"
+        client_connection.sendall(generate_response(f"<h1>{status}</h1>", status))
+        client_connection.shutdown(socket.SHUT_WR)
+        # The client may still be sending its huge head: read it away (a few seconds at most)
+        drain(client_connection, 5)
+        return
+    if head is None:
+        return
+    print(f"--- Received ---\n{head}\n----------------", flush=True)
+    request_line = parse_request(head)
+    if request_line is None:
+        print("Could not parse the request line", flush=True)
+    else:
+        print(f"path: {request_line[1]}", flush=True)
+    try:
+        status, body, content_type, extra_headers = respond(head)
+    except Exception as error:  # a bug in a handler still gets an answer
+        print(f"Handler error: {error!r}", flush=True)
+        status, body, content_type, extra_headers = error_page("500 Internal Server Error")
+    # HEAD: same status and headers, no body (once the request line could be read)
+    send_body = request_line is None or request_line[0] != "HEAD"
+    client_connection.sendall(generate_response(body, status, content_type, extra_headers, send_body))
+    # FIN now: the client sees the end of the response even if it sent more than the head
+    client_connection.shutdown(socket.SHUT_WR)
+    # Read what is left (a POST body) for a moment before closing
+    drain(client_connection, 1)
+
+
+def serve_client(client_connection, client_address):
+    print(f"Connection received from {client_address[0]}:{client_address[1]}", flush=True)
+    # A client that stops sending must not block this thread forever
+    client_connection.settimeout(10)
+    try:
+        handle_client(client_connection)
+    except OSError as error:  # reset, timeout, ...
+        print(f"Socket error: {error}", flush=True)
+    finally:
+        client_connection.close()
+
+
+def start_server():
+    server_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server_socket.bind((HOST, PORT))
+    server_socket.listen(128)
+    print(f"Listening on http://{HOST}:{PORT}", flush=True)
+
+    while True:
+        client_connection, client_address = server_socket.accept()
+        # One thread per client: a slow request does not block the others
+        thread = threading.Thread(
+            target=serve_client, args=(client_connection, client_address), daemon=True
+        )
+        thread.start()
+
+
+if __name__ == "__main__":
+    # A path with bytes the terminal cannot show must not stop the request before its answer
+    sys.stdout.reconfigure(errors="backslashreplace")
+    start_server()
