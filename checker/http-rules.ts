@@ -82,6 +82,13 @@ export const RULES = {
   fieldsTooLarge: must("RFC 9110 §5.4"),
   /** The limit is the server's choice; the lab sets its floor at 16 KiB and its ceiling at 64 KiB. */
   headLimitFloor: lab(text.rules.headLimitWhy, "RFC 9110 §5.4"),
+  // The request target, decoded (phase 8 on).
+  percentEncoding: lab(text.rules.percentWhy, "RFC 3986 §2.1"),
+  segmentsFirst: lab(text.rules.segmentsFirstWhy, "RFC 3986 §2.4"),
+  decodeOnce: lab(text.rules.decodeOnceWhy, "RFC 3986 §2.4"),
+  plusInPath: lab(text.rules.plusInPathWhy, "RFC 3986 §2.2"),
+  formPlus: lab(text.rules.formPlusWhy, "URL Standard §5.1"),
+  querySplitFirst: lab(text.rules.querySplitFirstWhy, "URL Standard §5.1"),
 } satisfies Record<string, Rule>;
 
 /** How a report shows a rule: "RFC 9112 §6.3 (5), a MUST" or "this lab's rule: …". */

@@ -58,6 +58,7 @@ import {
   headersUnitParse,
   headersUserAgent,
 } from "./checks/headers.ts";
+import { queryBadEscape, queryPath, querySearch, queryUnitParse, queryUnitSegments } from "./checks/query.ts";
 import { threadsBurst, threadsConcurrent, threadsSlow, threadsSlowRoute } from "./checks/threads.ts";
 import { counterBrowser } from "./checks/browser.ts";
 import { text } from "./text.ts";
@@ -205,6 +206,37 @@ export const phases: Phase[] = [
       headersDate,
       headersBig,
       headersEndless,
+      threadsSlowRoute,
+      threadsConcurrent,
+      ...requestShapes,
+      ...survival,
+    ],
+  },
+  {
+    number: 8,
+    slug: "query",
+    title: text.phases[8],
+    dir: "phases/8-query",
+    solution: "solutions/8-query/server.ts",
+    skeleton: "phases/8-query/.spec/skeleton.ts",
+    env: ({ slowMs }) => ({ SLOW_MS: String(slowMs) }),
+    // The two decoders first, then the routes of phases 6 and 7 still answering (with decoding in
+    // the way now), then decoding over the wire, /search, and the escapes to refuse.
+    checks: [
+      start,
+      queryUnitSegments,
+      queryUnitParse,
+      counterFirstVisit,
+      counterWellFormed,
+      routePages,
+      routeNotFound,
+      routeMethodNotAllowed,
+      routeQuery,
+      headersEveryResponse,
+      headersJson,
+      queryPath,
+      querySearch,
+      queryBadEscape,
       threadsSlowRoute,
       threadsConcurrent,
       ...requestShapes,

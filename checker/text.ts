@@ -15,6 +15,7 @@
  */
 
 import { headersChecks, headersWords } from "./text/headers.ts";
+import { queryChecks, queryWords } from "./text/query.ts";
 
 /** Phase 5 sends this many clients at once, and then this many visits at once (threads.ts reads them here). */
 export const CLIENTS = 5;
@@ -495,6 +496,7 @@ export const text = {
     afterBadRequest: "malformed request lines",
   },
   headers: headersWords,
+  query: queryWords,
   serve: {
     usage: (phases: string) => `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N]\nRuns your own server of that phase until Ctrl-C. Phases: ${phases}.`,
     noSuchPhase: (id: string, phases: string) => `There is no phase "${id}". The phases are: ${phases}.`,
@@ -601,6 +603,13 @@ export const text = {
     trimWhy: "the spaces and tabs around a value (OWS) are not part of it",
     fieldLineWhy: "a field line is a token name, a colon, and the value; a line that is not cannot be read safely, and node:http's parser refuses it with 400 too",
     serverWhy: "Server is a MAY in the RFC; the lab asks for it so that you (and a client) can see which program answered",
+    percentWhy:
+      "a % must be followed by two hex digits (RFC 3986 §2.1), and RFC 9112 §3 says a server SHOULD answer a malformed request line with 400; the lab reads the bytes as UTF-8 (RFC 3986 §2.5), so bytes that are not UTF-8 are a 400 too",
+    segmentsFirstWhy: "the components of a URI are separated before their escapes are decoded: %2F is data inside a segment, not a separator",
+    decodeOnceWhy: "\"implementations must not percent-encode or decode the same string more than once\": a second decoding turns data into syntax",
+    plusInPathWhy: "a \"+\" means a space only in a form-encoded query string; in a path it is a plus",
+    formPlusWhy: "query strings from forms are application/x-www-form-urlencoded, where \"+\" is a space",
+    querySplitFirstWhy: "a query is split on \"&\" and \"=\" before its keys and values are decoded: %26 and %3D are data inside them",
     headLimitWhy: "the RFC leaves the size to the server; the lab asks for at least 16 KiB (the default of node:http) and at most 64 KiB, so that a head with long cookies is served and an endless one is refused early",
     contentLengthWhy:
       "phases 3 to 5 ask for Content-Length, because the clients a student tries (node:http's keep-alive agent, Python's http.client) and the later phases rely on knowing where the body ends",
@@ -687,6 +696,7 @@ Examples:
     5: "Threads: serve many clients at once",
     6: "Route: a routing table by method and path",
     7: "Headers: read the request's fields, send the ones every response needs",
+    8: "Query: decode the path, read the query string",
   },
   /** The lab tool's own messages (lab.ts, and the few words of progress.ts, watch.ts, server-process.ts). */
   lab: {
@@ -1102,5 +1112,6 @@ Examples:
       "Start your server, open http://127.0.0.1:8000/ in a browser and press Ctrl+Shift+R a few times while you watch its output: each load prints path: / and then path: /favicon.ico.",
     ]),
     ...headersChecks,
+    ...queryChecks,
   },
 } as const;
