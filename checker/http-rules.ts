@@ -89,6 +89,15 @@ export const RULES = {
   plusInPath: lab(text.rules.plusInPathWhy, "RFC 3986 §2.2"),
   formPlus: lab(text.rules.formPlusWhy, "URL Standard §5.1"),
   querySplitFirst: lab(text.rules.querySplitFirstWhy, "URL Standard §5.1"),
+  // Files (phase 9 on).
+  /** "The server SHOULD generate a Location header field in the response containing a preferred URI reference". */
+  locationOn3xx: should("RFC 9110 §15.4.2"),
+  /** An origin server SHOULD send Last-Modified when it can tell the representation's modification date. */
+  lastModified: should("RFC 9110 §8.8.2"),
+  notModified: lab(text.rules.notModifiedWhy, "RFC 9110 §13.1.3"),
+  streamLarge: lab(text.rules.streamWhy),
+  /** "An origin server needs to avoid accessing names that have a special significance to the system". */
+  traversal: lab(text.rules.traversalWhy, "RFC 9110 §17.3"),
 } satisfies Record<string, Rule>;
 
 /** How a report shows a rule: "RFC 9112 §6.3 (5), a MUST" or "this lab's rule: …". */

@@ -59,6 +59,17 @@ import {
   headersUserAgent,
 } from "./checks/headers.ts";
 import { queryBadEscape, queryPath, querySearch, queryUnitParse, queryUnitSegments } from "./checks/query.ts";
+import {
+  staticConditional,
+  staticFiles,
+  staticHead,
+  staticIndex,
+  staticLarge,
+  staticLookAlikes,
+  staticTraversal,
+  staticTypes,
+  staticUnitTypes,
+} from "./checks/static.ts";
 import { threadsBurst, threadsConcurrent, threadsSlow, threadsSlowRoute } from "./checks/threads.ts";
 import { counterBrowser } from "./checks/browser.ts";
 import { text } from "./text.ts";
@@ -237,6 +248,40 @@ export const phases: Phase[] = [
       queryPath,
       querySearch,
       queryBadEscape,
+      threadsSlowRoute,
+      threadsConcurrent,
+      ...requestShapes,
+      ...survival,
+    ],
+  },
+  {
+    number: 9,
+    slug: "static",
+    title: text.phases[9],
+    dir: "phases/9-static",
+    solution: "solutions/9-static/server.ts",
+    skeleton: "phases/9-static/.spec/skeleton.ts",
+    site: true,
+    env: ({ slowMs, site }) => ({ SLOW_MS: String(slowMs), ...(site ? { WEB_ROOT: site.root } : {}) }),
+    // The files first, then what a folder, HEAD and a date ask for, the big file, and the ways out
+    // of the root with their look-alikes; then the routes of earlier phases, which still win.
+    checks: [
+      start,
+      staticUnitTypes,
+      staticFiles,
+      staticTypes,
+      staticIndex,
+      staticHead,
+      staticConditional,
+      staticLarge,
+      staticTraversal,
+      staticLookAlikes,
+      counterFirstVisit,
+      routePages,
+      routeNotFound,
+      routeMethodNotAllowed,
+      headersEveryResponse,
+      queryPath,
       threadsSlowRoute,
       threadsConcurrent,
       ...requestShapes,

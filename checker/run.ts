@@ -7,6 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { ModuleCaller } from "./module-caller.ts";
 import { createRng } from "./rng.ts";
+import { makeSite, removeSite } from "./site.ts";
 import { SERVER_TZ, ServerProcess } from "./server-process.ts";
 import type { Check, CheckContext, CheckResult, Finding, Phase, RunReport, Target } from "./types.ts";
 import { text } from "./text.ts";
@@ -91,6 +92,8 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
   const command = serverCommand(target, root);
   const port = target.kind === "port" ? target.port : await freePort();
   const slowMs = phase.env ? (options.slowMs ?? DEFAULT_SLOW_MS) : 0;
+  // Its own random names, from the seed, so that the checks' words (from ctx.rng) stay as they were.
+  const site = phase.site && target.kind !== "port" ? makeSite(createRng(options.seed ^ 0x5173)) : null;
 
   const server =
     command === null
@@ -101,7 +104,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
           env: {
             PORT: String(port),
             TZ: SERVER_TZ,
-            ...(phase.env?.({ slowMs }) ?? {}),
+            ...(phase.env?.({ slowMs, site }) ?? {}),
             // Python buffers print() when its output is a pipe; the checker must see it at once.
             PYTHONUNBUFFERED: "1",
             NO_COLOR: "1",
@@ -132,6 +135,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
     slowMs,
     startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
     browser: options.browser ?? false,
+    site,
     server,
     module,
     passed: (id) => results.some((result) => result.id === id && result.status === "pass"),
@@ -225,6 +229,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
     signal?.removeEventListener("abort", stopNow);
     module?.stop();
     await server?.stop();
+    if (site) removeSite(site);
   }
   if (server && server.leftBehind.length > 0) {
     // Found only once the server was stopped: a result of its own, after the phase's checks.

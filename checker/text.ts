@@ -16,6 +16,7 @@
 
 import { headersChecks, headersWords } from "./text/headers.ts";
 import { queryChecks, queryWords } from "./text/query.ts";
+import { staticChecks, staticWords } from "./text/static.ts";
 
 /** Phase 5 sends this many clients at once, and then this many visits at once (threads.ts reads them here). */
 export const CLIENTS = 5;
@@ -497,6 +498,7 @@ export const text = {
   },
   headers: headersWords,
   query: queryWords,
+  static: staticWords,
   serve: {
     usage: (phases: string) => `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N]\nRuns your own server of that phase until Ctrl-C. Phases: ${phases}.`,
     noSuchPhase: (id: string, phases: string) => `There is no phase "${id}". The phases are: ${phases}.`,
@@ -610,6 +612,10 @@ export const text = {
     plusInPathWhy: "a \"+\" means a space only in a form-encoded query string; in a path it is a plus",
     formPlusWhy: "query strings from forms are application/x-www-form-urlencoded, where \"+\" is a space",
     querySplitFirstWhy: "a query is split on \"&\" and \"=\" before its keys and values are decoded: %26 and %3D are data inside them",
+    notModifiedWhy:
+      "a server may leave conditional requests out; the lab asks for If-Modified-Since, as every static server answers it, so that a browser need not fetch an unchanged file again",
+    streamWhy: "a server that reads each file whole holds a copy per client downloading it; streamed in pieces, its memory stays small whatever the file's size",
+    traversalWhy: "the root is all a client may see: a file outside it (your code, your keys, /etc/passwd) is not part of the site, however the path is spelled",
     headLimitWhy: "the RFC leaves the size to the server; the lab asks for at least 16 KiB (the default of node:http) and at most 64 KiB, so that a head with long cookies is served and an endless one is refused early",
     contentLengthWhy:
       "phases 3 to 5 ask for Content-Length, because the clients a student tries (node:http's keep-alive agent, Python's http.client) and the later phases rely on knowing where the body ends",
@@ -697,6 +703,7 @@ Examples:
     6: "Route: a routing table by method and path",
     7: "Headers: read the request's fields, send the ones every response needs",
     8: "Query: decode the path, read the query string",
+    9: "Static: serve the files of a folder, and nothing outside it",
   },
   /** The lab tool's own messages (lab.ts, and the few words of progress.ts, watch.ts, server-process.ts). */
   lab: {
@@ -1113,5 +1120,6 @@ Examples:
     ]),
     ...headersChecks,
     ...queryChecks,
+    ...staticChecks,
   },
 } as const;

@@ -3,6 +3,7 @@ import type { Rng } from "./rng.ts";
 import type { ServerProcess } from "./server-process.ts";
 import type { ModuleCaller } from "./module-caller.ts";
 import type { Rule } from "./http-rules.ts";
+import type { Site } from "./site.ts";
 
 export type Status = "pass" | "fail" | "error" | "skip";
 
@@ -59,8 +60,10 @@ export interface Phase {
   solution: string;
   /** A pristine copy of the skeleton (phases/<n>/server.ts as shipped), for `npm run lab -- reset`. */
   skeleton: string;
-  /** Environment for the server beyond PORT (phase 5 sets SLOW_MS). */
-  env?: (ctx: { slowMs: number }) => Record<string, string>;
+  /** Environment for the server beyond PORT (phase 5 sets SLOW_MS, phase 9 WEB_ROOT). */
+  env?: (ctx: { slowMs: number; site: Site | null }) => Record<string, string>;
+  /** The run makes a fresh folder of files for the server to serve (WEB_ROOT). */
+  site?: boolean;
   checks: Check[];
 }
 
@@ -80,6 +83,8 @@ export interface CheckContext {
   server: ServerProcess | null;
   /** Calls the student's exported functions, or null when there is no TypeScript file to import. */
   module: ModuleCaller | null;
+  /** The files the server serves, made for this run; null when the phase has none, or with --port. */
+  site: Site | null;
   /** Whether this run drives a real browser too (--browser). */
   browser: boolean;
   /** Whether the check with this id has run and passed. */

@@ -12,6 +12,7 @@ const firstFailure: Record<number, { id: string; status: "fail" | "error"; says:
   4: { id: "counter.first-visit", status: "fail", says: /does not say "This page has been accessed N times\."/ },
   5: { id: "threads.concurrent", status: "fail", says: /serves one client at a time/ },
   6: { id: "route.unit-paths", status: "fail", says: /dispatch\("GET", "\/about"\) returned nothing: an empty response/ },
+  9: { id: "static.unit-types", status: "fail", says: /contentType\("index\.html"\) returned "application\/octet-stream"/ },
   8: { id: "query.unit-segments", status: "fail", says: /decodeSegments\("\/hello\/J%C3%BCrgen"\) returned \["hello","J%C3%BCrgen"\]/ },
   7: { id: "headers.unit-parse", status: "fail", says: /parseHeaders\(.*\) returned \{\}: the field "host" is missing/ },
 };

@@ -20,6 +20,11 @@ export function getRequest(path: string, options: { lineEnd?: LineEnd; extraHead
   return lines.join(end) + end + end;
 }
 
+/** A finding's message after a prefix ("For GET /about:"), its first letter made small. */
+export function prefixed(prefix: string, message: string): string {
+  return `${prefix} ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+}
+
 /** A random path, e.g. "/k3x9qa/m2pz". */
 export function randomPath(ctx: CheckContext): string {
   return `/${ctx.rng.word(6)}/${ctx.rng.word(4)}`;

@@ -8,7 +8,7 @@ import { header, isCompleteResponse, readResponse, type ParsedResponse } from ".
 import { RULES, type Rule } from "../http-rules.ts";
 import type { Check, CheckContext, Finding } from "../types.ts";
 import { text } from "../text.ts";
-import { ask, evidence, inPieces, randomPath, whyNoResponse, type Asked } from "./common.ts";
+import { ask, evidence, inPieces, prefixed, randomPath, whyNoResponse, type Asked } from "./common.ts";
 import { callExport } from "./parse.ts";
 import { stillServes } from "./reactions.ts";
 import { asked, request, wrongOnWire } from "./route.ts";
@@ -408,10 +408,6 @@ function paddedHead(size: number): string {
   return start + "a".repeat(size - start.length - 4) + "\r\n\r\n";
 }
 
-/** A finding's message after a prefix ("For a head of 70 KiB:"), its first letter made small. */
-function prefixed(prefix: string, message: string): string {
-  return `${prefix} ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
-}
 
 export const headersBig: Check = {
   id: "headers.big",

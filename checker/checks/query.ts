@@ -6,7 +6,7 @@ import { header } from "../http-reader.ts";
 import { RULES, type Rule } from "../http-rules.ts";
 import type { Check, CheckContext } from "../types.ts";
 import { text } from "../text.ts";
-import { evidence } from "./common.ts";
+import { evidence, prefixed } from "./common.ts";
 import { callExport } from "./parse.ts";
 import { stillServes } from "./reactions.ts";
 import { asked, request, wrongOnWire } from "./route.ts";
@@ -140,7 +140,7 @@ export const queryPath: Check = {
     for (const { path, want, wrong } of segmentCases(ctx).filter((each) => each.want[0] === "hello")) {
       const answer = await asked(ctx, request("GET", path));
       const fault = wrongOnWire(ctx, answer, 200, { hint: path.includes("%2F") ? words.splitFirstHint : words.decodeHint });
-      if (fault) return { ...fault, message: `${text.route.forPath(path)} ${fault.message}`, rule: fault.rule ?? (path.includes("%2F") ? RULES.segmentsFirst : undefined) };
+      if (fault) return { ...fault, message: prefixed(text.route.forPath(path), fault.message), rule: fault.rule ?? (path.includes("%2F") ? RULES.segmentsFirst : undefined) };
       const body = answer.response!.body.toString("utf8");
       const greeting = `Hello, ${want[1]}!`;
       if (body !== greeting) {
@@ -151,7 +151,7 @@ export const queryPath: Check = {
     // An escaped letter is the letter (RFC 3986 §2.3): /%61bout is /about.
     const about = await asked(ctx, request("GET", "/%61bout"));
     const fault = wrongOnWire(ctx, about, 200, { hint: words.routeDecodedHint });
-    if (fault) return { ...fault, message: `${text.route.forPath("/%61bout")} ${fault.message}` };
+    if (fault) return { ...fault, message: prefixed(text.route.forPath("/%61bout"), fault.message) };
     return null;
   },
 };
@@ -168,7 +168,7 @@ export const querySearch: Check = {
     ] as const) {
       const answer = await asked(ctx, request("GET", target));
       const fault = wrongOnWire(ctx, answer, 200);
-      if (fault) return { ...fault, message: `${text.route.forPath(target)} ${fault.message}` };
+      if (fault) return { ...fault, message: prefixed(text.route.forPath(target), fault.message) };
       const response = answer.response!;
       const body = response.body.toString("utf8");
       const expected = JSON.stringify({ path: "/search", query: table });
@@ -200,12 +200,12 @@ export const queryBadEscape: Check = {
     for (const target of targets) {
       const answer = await asked(ctx, request("GET", target));
       const fault = wrongOnWire(ctx, answer, 400, { hint: words.badEscapeWireHint });
-      if (fault) return { ...fault, message: `${text.route.forPath(target)} ${fault.message}`, rule: fault.rule ?? RULES.percentEncoding };
+      if (fault) return { ...fault, message: prefixed(text.route.forPath(target), fault.message), rule: fault.rule ?? RULES.percentEncoding };
     }
     // The look-alike: a percent sign, escaped, is a percent sign.
     const fine = await asked(ctx, request("GET", "/hello/100%25"));
     const fault = wrongOnWire(ctx, fine, 200, { hint: words.escapedPercentHint });
-    if (fault) return { ...fault, message: `${text.route.forPath("/hello/100%25")} ${fault.message}` };
+    if (fault) return { ...fault, message: prefixed(text.route.forPath("/hello/100%25"), fault.message) };
     const body = fine.response!.body.toString("utf8");
     if (body !== "Hello, 100%!") return { message: words.wireGreeting("/hello/100%25", JSON.stringify(body), ""), expected: "Hello, 100%!", hint: words.escapedPercentHint, ...evidence(ctx, fine) };
     return stillServes(ctx, words.afterBadEscape);

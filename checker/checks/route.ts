@@ -7,7 +7,7 @@ import { header, readResponse, type ParsedResponse } from "../http-reader.ts";
 import { RULES } from "../http-rules.ts";
 import type { Check, CheckContext, Finding } from "../types.ts";
 import { text } from "../text.ts";
-import { ask, evidence, getRequest, randomPath, whyNoResponse, type Asked } from "./common.ts";
+import { ask, evidence, getRequest, randomPath, whyNoResponse, type Asked, prefixed } from "./common.ts";
 import { view } from "./counter.ts";
 import { callExport } from "./parse.ts";
 import { framingFinding } from "./respond.ts";
@@ -168,9 +168,11 @@ export function wrongOnWire(ctx: CheckContext, answer: Asked, status: number, op
   if (response.statusLine?.status !== status) {
     return { message: text.route.wireStatus(response.statusLine?.status ?? null, status), expected: text.route.statusExpected(status), hint: options.hint, ...evidence(ctx, answer) };
   }
-  if (options.body !== false && response.body.length === 0) return { message: text.route.wireNoBody(status), expected: text.route.bodyExpected, ...evidence(ctx, answer) };
+  // Broken framing first: a body cut short looks empty, and the cut is the mistake to name.
   const framing = framingFinding(answer);
-  return framing && { ...framing, ...evidence(ctx, answer) };
+  if (framing) return { ...framing, ...evidence(ctx, answer) };
+  if (options.body !== false && response.body.length === 0) return { message: text.route.wireNoBody(status), expected: text.route.bodyExpected, ...evidence(ctx, answer) };
+  return null;
 }
 
 export const routePages: Check = {
@@ -180,11 +182,11 @@ export const routePages: Check = {
   async run(ctx) {
     const about = await asked(ctx, request("GET", ROUTE_CONTRACT.about));
     const wrong = wrongOnWire(ctx, about, 200);
-    if (wrong) return { ...wrong, message: `${text.route.forPath(ROUTE_CONTRACT.about)} ${wrong.message}` };
+    if (wrong) return { ...wrong, message: prefixed(text.route.forPath(ROUTE_CONTRACT.about), wrong.message) };
     const name = ctx.rng.word(6);
     const hello = await asked(ctx, request("GET", ROUTE_CONTRACT.hello(name)));
     const wrongHello = wrongOnWire(ctx, hello, 200);
-    if (wrongHello) return { ...wrongHello, message: `${text.route.forPath(ROUTE_CONTRACT.hello(name))} ${wrongHello.message}` };
+    if (wrongHello) return { ...wrongHello, message: prefixed(text.route.forPath(ROUTE_CONTRACT.hello(name)), wrongHello.message) };
     const body = hello.response!.body.toString("utf8");
     if (body !== ROUTE_CONTRACT.helloBody(name)) return { message: text.route.wireHelloBody(body), expected: ROUTE_CONTRACT.helloBody(name), ...evidence(ctx, hello) };
     return null;
@@ -198,7 +200,7 @@ export const routeNotFound: Check = {
   async run(ctx) {
     for (const path of [randomPath(ctx), "/hello/"]) {
       const wrong = wrongOnWire(ctx, await asked(ctx, request("GET", path)), 404, { hint: text.route.notFoundHint });
-      if (wrong) return { ...wrong, message: `${text.route.forPath(path)} ${wrong.message}` };
+      if (wrong) return { ...wrong, message: prefixed(text.route.forPath(path), wrong.message) };
     }
     return stillServes(ctx, text.route.afterNotFound);
   },
@@ -215,7 +217,7 @@ export const routeMethodNotAllowed: Check = {
     ] as const) {
       const answer = await asked(ctx, request(method, path));
       const wrong = wrongOnWire(ctx, answer, 405, { hint: text.route.notFoundForMethodHint });
-      if (wrong) return { ...wrong, message: `${text.route.forRequest(method, path)} ${wrong.message}` };
+      if (wrong) return { ...wrong, message: prefixed(text.route.forRequest(method, path), wrong.message) };
       const response = answer.response!;
       const problem = allowProblem(response);
       if (problem) {
@@ -240,7 +242,7 @@ export const routeNotImplemented: Check = {
       const wrong = wrongOnWire(ctx, await asked(ctx, request(method, ROUTE_CONTRACT.about)), 501, {
         hint: method === "get" ? text.route.caseSensitiveHint : text.route.notImplementedHint,
       });
-      if (wrong) return { ...wrong, message: `${text.route.forRequest(method, ROUTE_CONTRACT.about)} ${wrong.message}`, rule: wrong.rule ?? RULES.methodCase };
+      if (wrong) return { ...wrong, message: prefixed(text.route.forRequest(method, ROUTE_CONTRACT.about), wrong.message), rule: wrong.rule ?? RULES.methodCase };
     }
     return null;
   },
@@ -253,7 +255,7 @@ export const routeBadRequest: Check = {
   async run(ctx) {
     for (const line of ["GET /", "GET  / HTTP/1.1", "GET / HTTP/1.1 extra", "GET about HTTP/1.1"]) {
       const wrong = wrongOnWire(ctx, await asked(ctx, `${line}\r\nHost: localhost\r\n\r\n`), 400, { hint: text.route.badRequestHint });
-      if (wrong) return { ...wrong, message: `${text.route.forLine(line)} ${wrong.message}` };
+      if (wrong) return { ...wrong, message: prefixed(text.route.forLine(line), wrong.message) };
     }
     return stillServes(ctx, text.route.afterBadRequest);
   },
@@ -302,7 +304,7 @@ export const routeQuery: Check = {
     const target = `${ROUTE_CONTRACT.about}?${ctx.rng.word(3)}=${ctx.rng.word(4)}`;
     const withQuery = await asked(ctx, request("GET", target));
     const wrong = wrongOnWire(ctx, withQuery, 200, { hint: text.route.queryHint });
-    if (wrong) return { ...wrong, message: `${text.route.forPath(target)} ${wrong.message}` };
+    if (wrong) return { ...wrong, message: prefixed(text.route.forPath(target), wrong.message) };
     if (plain.response && !withQuery.response!.body.equals(plain.response.body)) {
       return { message: text.route.queryOtherPage(target), expected: text.route.queryExpected, hint: text.route.queryHint, ...evidence(ctx, withQuery) };
     }

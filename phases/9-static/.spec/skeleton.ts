@@ -1,0 +1,452 @@
+// Phase 9: static. Phase 8's server answers 404 for every path no route has. This phase serves
+// the files under WEB_ROOT there: safely (nothing outside the root, however the path is spelled),
+// with the right Content-Type, dated (Last-Modified, 304), and streamed.
+//
+// The routes, the decoding and the responses are done; dispatch already hands a path no route has
+// to serveFile. Yours: TODO 1 to 4.
+// Run it:   npm run serve 9     (or npx tsx phases/9-static/server.ts; WEB_ROOT=folder to serve another)
+// Try it:   curl -si http://127.0.0.1:8000/index.html   and   curl -si --path-as-is http://127.0.0.1:8000/../server.ts
+import { createReadStream } from "node:fs";
+import { readFile, realpath, stat } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import { setTimeout } from "node:timers/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const PORT = Number(process.env.PORT ?? 8000);
+// "localhost" can mean the IPv6 address ::1 on some machines, so we say which one.
+const HOST = "127.0.0.1";
+// The whole head (request line, fields, line ends) may be this big; a bigger one gets 431.
+const MAX_HEAD_BYTES = 32 * 1024;
+// nc (without -C) ends lines with a bare "\n": accept "\r\n\r\n" or "\n\n" as the end of the head.
+const BLANK_LINE = /\r\n\r\n|\n\n/;
+// Only GET /slow is slow: it keeps phase 5's lesson checked (serve others while waiting).
+const SLOW_MS = Number(process.env.SLOW_MS ?? 5000);
+const SERVER_NAME = "http-lab/9";
+// The folder of files: WEB_ROOT, or the small site beside this file.
+const WEB_ROOT = path.resolve(process.env.WEB_ROOT ?? fileURLToPath(new URL("./public/", import.meta.url)));
+// Its real path (symlinks resolved), found once: every file served must be inside it.
+const REAL_ROOT = realpath(WEB_ROOT).catch(() => WEB_ROOT);
+
+/** The methods RFC 9110 defines. Any other token is one this server does not implement (501). */
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]);
+/** Methods and field names are tokens (RFC 9110 §5.6.2): letters, digits and a few marks. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HTML = "text/html; charset=utf-8";
+
+const REASONS: Record<number, string> = {
+  200: "OK",
+  301: "Moved Permanently",
+  304: "Not Modified",
+  403: "Forbidden",
+  400: "Bad Request",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  505: "HTTP Version Not Supported",
+};
+
+/** Field names in lowercase, each with its value (repeated fields joined with ", "). */
+export type Headers = Record<string, string>;
+
+/** The query string as a table: each key with its values, in the order they came. */
+export type Query = Record<string, string[]>;
+
+export interface Request {
+  method: string;
+  /** The path, decoded, without the query string. */
+  path: string;
+  query: Query;
+  /** The values of the pattern's :parameters, e.g. { name: "ada" } for /hello/:name. */
+  params: Record<string, string>;
+  headers: Headers;
+}
+
+export interface Reply {
+  status: number;
+  body: string;
+  /** The body's media type; HTML unless the handler says otherwise. */
+  type?: string;
+  headers?: Record<string, string>;
+}
+
+type Handler = (request: Request) => Reply | Promise<Reply>;
+
+interface Route {
+  method: string;
+  /** The pattern split into segments: "/hello/:name" is ["hello", ":name"]. */
+  segments: string[];
+  handler: Handler;
+}
+
+/** The routing table: data, not code. Adding a page is one more route() call. */
+const routes: Route[] = [];
+
+/** Registers a handler for a method and a path pattern (":name" matches one segment). */
+export function route(method: string, pattern: string, handler: Handler): void {
+  routes.push({ method, segments: pattern.split("/").slice(1), handler });
+}
+
+/** The parameters if the path's decoded `parts` fit the pattern's segments, else null. */
+function match(segments: string[], parts: string[]): Record<string, string> | null {
+  if (parts.length !== segments.length) return null;
+  const params: Record<string, string> = {};
+  for (const [i, segment] of segments.entries()) {
+    const part = parts[i]!;
+    if (segment.startsWith(":")) {
+      if (part === "") return null; // a parameter is one segment, and not an empty one
+      params[segment.slice(1)] = part;
+    } else if (segment !== part) {
+      return null;
+    }
+  }
+  return params;
+}
+
+// How many times "/" was visited (GET only: HEAD asks about the page without visiting it).
+let visits = 0;
+
+route("GET", "/", (request) => {
+  if (request.method === "GET") visits += 1;
+  return { status: 200, body: `<h1>This page has been accessed ${visits} times.</h1>` };
+});
+route("GET", "/about", () => ({ status: 200, body: "<h1>About</h1><p>A server that decodes what it is asked for.</p>" }));
+// Plain text: the decoded name is the client's text ("%3Cscript%3E" is "<script>"), never markup.
+route("GET", "/hello/:name", (request) => ({ status: 200, type: "text/plain; charset=utf-8", body: `Hello, ${request.params.name}!` }));
+route("GET", "/slow", async () => {
+  // `await` hands the thread back to the event loop: other clients are served meanwhile.
+  await setTimeout(SLOW_MS);
+  return { status: 200, body: "<h1>Slow</h1>" };
+});
+route("GET", "/user-agent", (request) => ({ status: 200, type: "text/plain; charset=utf-8", body: request.headers["user-agent"] ?? "" }));
+route("GET", "/headers", (request) => ({ status: 200, type: "application/json", body: JSON.stringify(request.headers) }));
+route("GET", "/search", (request) => ({ status: 200, type: "application/json", body: JSON.stringify({ path: request.path, query: request.query }) }));
+
+/** Decodes every %XX of `text` once, as UTF-8; null when an escape is not two hex digits or not UTF-8. */
+function percentDecode(text: string): string | null {
+  try {
+    // decodeURIComponent throws URIError on "%zz", a cut "%4", and bytes that are not UTF-8.
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The path's segments, each decoded once: "/hello/a%2Fb" is ["hello", "a/b"], "/" is [""].
+ * Split first, decode after: "%2F" is a slash inside a segment, not a separator. Null when an
+ * escape is invalid. "+" stays a plus: it means a space only in a query string.
+ */
+export function decodeSegments(path: string): string[] | null {
+  const parts: string[] = [];
+  for (const raw of path.split("/").slice(1)) {
+    const part = percentDecode(raw);
+    if (part === null) return null;
+    parts.push(part);
+  }
+  return parts;
+}
+
+/**
+ * The query string (the text after "?") as a table: "a=1&b&a=2" is { a: ["1", "2"], b: [""] }.
+ * Split on "&" and at the first "=" first, decode after, so "%26" stays a "&" inside a value;
+ * "+" is a space here (the form encoding browsers use). Null when an escape is invalid.
+ */
+export function parseQuery(query: string): Query | null {
+  // No prototype: a key named "constructor" or "__proto__" is a key like any other.
+  const table: Query = Object.create(null) as Query;
+  for (const pair of query.split("&")) {
+    if (pair === "") continue; // "a=1&&b=2" has an empty pair: nothing to read
+    const equals = pair.indexOf("=");
+    const rawKey = equals === -1 ? pair : pair.slice(0, equals);
+    const rawValue = equals === -1 ? "" : pair.slice(equals + 1);
+    const key = percentDecode(rawKey.replaceAll("+", " "));
+    const value = percentDecode(rawValue.replaceAll("+", " "));
+    if (key === null || value === null) return null;
+    (table[key] ??= []).push(value);
+  }
+  return table;
+}
+
+/** A response's head: the status line, the fields every response has, and `fields`. */
+function responseHead(status: number, fields: Record<string, string>): Buffer {
+  const lines = [
+    `HTTP/1.1 ${status} ${REASONS[status] ?? ""}`,
+    // Now, in GMT, as RFC 9110 §5.6.7 spells it: toUTCString() gives "Tue, 01 Dec 2026 16:50:34 GMT".
+    `Date: ${new Date().toUTCString()}`,
+    `Server: ${SERVER_NAME}`,
+    ...Object.entries(fields).map(([name, value]) => `${name}: ${value}`),
+    "Connection: close",
+  ];
+  return Buffer.from(lines.join("\r\n") + "\r\n\r\n", "utf8");
+}
+
+/** Builds a complete HTTP response as bytes. A response to HEAD has the same head and no body. */
+export function generateResponse(reply: Reply, head = false): Buffer {
+  const body = Buffer.from(reply.body, "utf8");
+  const bytes = responseHead(reply.status, {
+    ...(body.length > 0 ? { "Content-Type": reply.type ?? HTML } : {}),
+    ...reply.headers,
+    // Bytes, not characters; for HEAD, the length the GET body would have.
+    "Content-Length": String(body.length),
+  });
+  return head ? bytes : Buffer.concat([bytes, body]);
+}
+
+/** A file's answer: the head now, and the file to stream after it (none for HEAD and 304). */
+export interface FileAnswer {
+  head: Buffer;
+  file: string | null;
+}
+
+/** What a request gets: a whole response, or a head and a file to stream. */
+export type Answer = Buffer | FileAnswer;
+
+/** The media types this server knows, by extension; text types say their charset. */
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".json": "application/json",
+  ".txt": "text/plain; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".ico": "image/x-icon",
+  ".webp": "image/webp",
+  ".wasm": "application/wasm",
+  ".pdf": "application/pdf",
+};
+
+/**
+ * The Content-Type for a file name, by its extension (any case); bytes of no known kind otherwise.
+ *
+ * TODO 1: Look the extension up in TYPES: path.extname(fileName) gives ".css", and "STYLE.CSS"
+ * is a stylesheet too (lowercase it). What the table lacks is "application/octet-stream".
+ */
+export function contentType(fileName: string): string {
+  void fileName;
+  return "application/octet-stream";
+}
+
+/**
+ * The real path of the file the decoded segments name, or null when it is not a file or folder
+ * inside WEB_ROOT. Each defence stops its own attack: ".." climbs; a "/" or "\\" decoded from
+ * %2F or %5C would make one segment several; a NUL byte makes fs throw; and the real-path check
+ * catches a symlink that points out. The check is root + separator, not a string prefix:
+ * "/srv/public-old/x" starts with "/srv/public" too.
+ */
+async function resolveFile(segments: string[]): Promise<string | null> {
+  // TODO 2: In this order:
+  //   - refuse (return null) a segment that is "..", or holds "/", "\\" or "\0" once decoded;
+  //   - join the rest to WEB_ROOT with path.join (never path.resolve), leaving "." segments out;
+  //   - find the real path with await realpath(joined) (it throws when nothing is there: null);
+  //   - return it only when it is the root's real path (await REAL_ROOT) or starts with it and
+  //     path.sep: a plain startsWith(root) lets "/srv/public-old/x" out of "/srv/public".
+  void segments;
+  return null;
+}
+
+/** GET or HEAD of a path no route has: the file under WEB_ROOT, a folder's index.html, or 404. */
+async function serveFile(method: string, rawPath: string, parts: string[], headers: Headers): Promise<Answer> {
+  const head = method === "HEAD";
+  let file = await resolveFile(parts);
+  let info = file ? await stat(file).catch(() => null) : null;
+  if (!file || !info) return generateResponse(error(404), head);
+  // TODO 3: A folder (info.isDirectory()): asked for without the final "/" (parts.at(-1) !== ""),
+  // answer 301 with the header Location: `${rawPath}/`; with it, serve its index.html instead
+  // (resolveFile the parts with "index.html" last; none: 404). Then, for a file: Last-Modified is
+  // its mtime in whole seconds as an HTTP date; when headers["if-modified-since"] is a date
+  // (Date.parse is not NaN) and the mtime is not later, answer 304 with no body and no file.
+  void rawPath;
+  void headers;
+  if (!info.isFile()) return generateResponse(error(404), head);
+  if (method !== "GET" && method !== "HEAD") return generateResponse(error(405, { Allow: "GET, HEAD" }));
+  const fields = { "Content-Type": contentType(file), "Content-Length": String(info.size) };
+  return { head: responseHead(200, fields), file: head ? null : file };
+}
+
+function error(status: number, headers?: Record<string, string>): Reply {
+  return { status, body: `<h1>${status} ${REASONS[status]}</h1>`, headers };
+}
+
+/** Finds the route for a method and a target, runs it, and returns the whole response. */
+export async function dispatch(method: string, target: string, headers: Headers = {}): Promise<Answer> {
+  const head = method === "HEAD";
+  if (!KNOWN_METHODS.has(method)) return generateResponse(error(501), false);
+  // The query string is not part of the route: /about?x=1 is /about.
+  const at = target.indexOf("?");
+  const parts = decodeSegments(at === -1 ? target : target.slice(0, at));
+  const query = parseQuery(at === -1 ? "" : target.slice(at + 1));
+  if (parts === null || query === null) return generateResponse(error(400), head);
+  const path = "/" + parts.join("/");
+  // HEAD is served wherever GET is: the same answer, without the body.
+  const wanted = head ? "GET" : method;
+  const found = routes.filter((each) => match(each.segments, parts) !== null);
+  // No route has this path: it may be a file.
+  if (found.length === 0) return serveFile(method, at === -1 ? target : target.slice(0, at), parts, headers);
+  const chosen = found.find((each) => each.method === wanted);
+  if (!chosen) {
+    // The page exists, not for this method: say which methods it has (RFC 9110 §15.5.6).
+    const allowed = [...new Set(found.flatMap((each) => (each.method === "GET" ? ["GET", "HEAD"] : [each.method])))];
+    return generateResponse(error(405, { Allow: allowed.join(", ") }), head);
+  }
+  const reply = await chosen.handler({ method, path, query, params: match(chosen.segments, parts)!, headers });
+  return generateResponse(reply, head);
+}
+
+/** The request line's three parts, or null when it is not METHOD SP TARGET SP HTTP/d.d. */
+export function parseRequestLine(head: string): { method: string; target: string; version: string } | null {
+  const line = head.split(/\r?\n/)[0] ?? "";
+  // Exactly three parts, separated by single spaces: "GET  / HTTP/1.1" has an empty part.
+  const parts = line.split(" ");
+  if (parts.length !== 3) return null;
+  const [method, target, version] = parts as [string, string, string];
+  if (!TOKEN.test(method) || !target.startsWith("/") || !/^HTTP\/\d\.\d$/.test(version)) return null;
+  return { method, target, version };
+}
+
+/**
+ * The header fields of a head, in the order they came, as [name in lowercase, value] pairs; null
+ * when a line is not a well-formed field. (parseHeaders joins them; answer() counts the Hosts.)
+ */
+function fieldLines(head: string): Array<[string, string]> | null {
+  const fields: Array<[string, string]> = [];
+  for (const line of head.split(/\r?\n/).slice(1)) {
+    // A line that starts with a space or tab continues the one before (obs-fold): RFC 9112 §5.2
+    // lets a server reject it, and rejecting is the simple, safe choice.
+    if (/^[ \t]/.test(line)) return null;
+    // Split at the first colon only: "Host: 127.0.0.1:8000" has a colon in its value.
+    const colon = line.indexOf(":");
+    if (colon === -1) return null;
+    const name = line.slice(0, colon);
+    // "Host : x" is refused: no whitespace is allowed between a name and its colon (RFC 9112 §5.1).
+    if (!TOKEN.test(name)) return null;
+    fields.push([name.toLowerCase(), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "")]);
+  }
+  return fields;
+}
+
+/**
+ * The request's header fields: lowercase name -> value, the value trimmed of the spaces and tabs
+ * around it; a field sent several times gets its values joined with ", " (RFC 9110 §5.3). Null
+ * when a line is malformed.
+ */
+export function parseHeaders(head: string): Headers | null {
+  const fields = fieldLines(head);
+  if (!fields) return null;
+  // No prototype: a field named "constructor" or "__proto__" is a field like any other.
+  const headers: Headers = Object.create(null) as Headers;
+  for (const [name, value] of fields) {
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  return headers;
+}
+
+/** The answer to a whole head: what is wrong with the request itself is answered here. */
+async function answer(head: string): Promise<Answer> {
+  const line = parseRequestLine(head);
+  if (!line) {
+    console.log("Could not parse the request line");
+    return generateResponse(error(400));
+  }
+  console.log(`path: ${line.target}`);
+  const isHead = line.method === "HEAD";
+  if (!line.version.startsWith("HTTP/1.")) return generateResponse(error(505), isHead);
+  const fields = fieldLines(head);
+  if (!fields) {
+    console.log("A header line is malformed");
+    return generateResponse(error(400), isHead);
+  }
+  // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2); HTTP/1.0 clients may send none.
+  const hosts = fields.filter(([name]) => name === "host").length;
+  if (line.version === "HTTP/1.1" ? hosts !== 1 : hosts > 1) {
+    console.log(`A request with ${hosts} Host fields`);
+    return generateResponse(error(400), isHead);
+  }
+  return dispatch(line.method, line.target, parseHeaders(head)!);
+}
+
+/** Returns the head (the text before the blank line), or null if the blank line has not arrived yet. */
+function findHead(data: Buffer): { head: string; size: number } | null {
+  const text = data.toString("latin1");
+  const found = BLANK_LINE.exec(text);
+  if (!found) return null;
+  return { head: data.subarray(0, found.index).toString("utf8"), size: found.index + found[0].length };
+}
+
+async function handleRequest(socket: net.Socket, head: string): Promise<void> {
+  console.log(`--- Received ---\n${head}\n----------------`);
+  try {
+    const reply = await answer(head);
+    if (Buffer.isBuffer(reply)) {
+      socket.end(reply);
+    } else if (reply.file === null) {
+      socket.end(reply.head);
+    } else {
+      // TODO 4: This reads the whole file into memory before sending it: a file of 1 GiB takes
+      // 1 GiB, per client. Stream it instead: socket.write(reply.head), then
+      // createReadStream(reply.file).pipe(socket), which sends 64 KiB at a time, waits while the
+      // socket's buffer is full, and ends the socket after the last piece. On the stream's
+      // "error", destroy the socket.
+      void createReadStream;
+      socket.end(Buffer.concat([reply.head, await readFile(reply.file)]));
+    }
+  } catch (err) {
+    // A handler that throws must not take the server down with it: this client gets a 500.
+    console.log(`Handler failed: ${err instanceof Error ? err.message : String(err)}`);
+    socket.end(generateResponse(error(500)));
+  }
+}
+
+export function startServer(): net.Server {
+  // allowHalfOpen: a client may close its sending side as soon as its request is out, and
+  // still wait for the answer (a slow one, for /slow).
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    console.log(`Connection received from ${socket.remoteAddress}:${socket.remotePort}`);
+    socket.on("error", (err) => {
+      console.log(`Socket error: ${err.message}`);
+    });
+    let received = Buffer.alloc(0);
+    let done = false;
+    socket.on("data", (chunk) => {
+      // After the answer, what the client still sends is read and dropped: closing a socket with
+      // unread bytes makes the kernel send a reset, which can destroy the answer in flight.
+      if (done) return;
+      received = Buffer.concat([received, chunk]);
+      const found = findHead(received);
+      if (found && found.size <= MAX_HEAD_BYTES) {
+        done = true;
+        void handleRequest(socket, found.head);
+      } else if (found || received.length > MAX_HEAD_BYTES) {
+        // Too big, ended or not: answer now, and keep no more of it (the client may never stop).
+        done = true;
+        received = Buffer.alloc(0);
+        console.log(`Request head over ${MAX_HEAD_BYTES} bytes: 431`);
+        socket.end(generateResponse(error(431)));
+        // Drop what still comes for a while, then let go of a client that never stops sending.
+        socket.setTimeout(5000, () => socket.destroy());
+      }
+    });
+    socket.on("end", () => {
+      if (!done) {
+        console.log("Client left before the request was complete");
+        socket.end();
+      }
+    });
+  });
+  server.listen(PORT, HOST, () => {
+    console.log(`Listening on http://${HOST}:${PORT}`);
+  });
+  return server;
+}
+
+// Start the server only when this file is run directly (npx tsx server.ts).
+// The checker imports this file to test its functions, and then no server must start.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  startServer();
+}
