@@ -32,7 +32,7 @@ test("says so clearly when the port is taken, the phase is unknown, or no phase 
   } finally {
     taken.close();
   }
-  expect(serve("9").stderr).toContain('There is no phase "9"');
+  expect(serve("42").stderr).toContain('There is no phase "42"');
   expect(serve().stderr).toContain("Usage: npm run serve <phase>");
   expect(serve("3", "--port", "http").stderr).toContain("--port http is not a port number");
 });

@@ -319,25 +319,26 @@ export const staticLarge: Check = {
 };
 
 /** The ways out of the root a server must refuse, each as sent on the wire (curl would rewrite most). */
-function attacks(site: Site): Array<{ target: string; what: string }> {
+export function attacks(site: Site): Array<{ target: string; key: keyof typeof words.attack; what: string }> {
   const secret = site.secretName;
   const absolute = site.secretPath;
+  const attack = (target: string, key: keyof typeof words.attack) => ({ target, key, what: words.attack[key] });
   return [
-    { target: `/../${secret}`, what: words.attack.dotDot },
-    { target: `/%2e%2e/${secret}`, what: words.attack.encodedDots },
-    { target: `/%2E%2E%2F${secret}`, what: words.attack.encodedSlash },
-    { target: `/..%2f${secret}`, what: words.attack.encodedSlash },
-    { target: `/%252e%252e/${secret}`, what: words.attack.doubleEncoded },
-    { target: `/./../${secret}`, what: words.attack.dotThenDotDot },
-    { target: `/${site.folder.url.slice(1)}/../../${secret}`, what: words.attack.deeper },
-    { target: `/%2F${absolute.split("/").slice(1).map(encodeURIComponent).join("%2F")}`, what: words.attack.absoluteEncoded },
-    { target: `/${absolute}`, what: words.attack.absoluteDoubleSlash },
-    { target: `/..%5c${secret}`, what: words.attack.backslash },
-    { target: `/..\\${secret}`, what: words.attack.backslash },
-    { target: `/${secret}%00.txt`, what: words.attack.nul },
-    { target: `/../${site.siblingName}/${site.siblingFile}`, what: words.attack.siblingPrefix },
-    { target: `/${site.linkToFile}`, what: words.attack.symlinkFile },
-    { target: `/${site.linkToDir}/${secret}`, what: words.attack.symlinkFolder },
+    attack(`/../${secret}`, "dotDot"),
+    attack(`/%2e%2e/${secret}`, "encodedDots"),
+    attack(`/%2E%2E%2F${secret}`, "encodedSlash"),
+    attack(`/..%2f${secret}`, "encodedSlashAfter"),
+    attack(`/%252e%252e/${secret}`, "doubleEncoded"),
+    attack(`/./../${secret}`, "dotThenDotDot"),
+    attack(`/${site.folder.url.slice(1)}/../../${secret}`, "deeper"),
+    attack(`/%2F${absolute.split("/").slice(1).map(encodeURIComponent).join("%2F")}`, "absoluteEncoded"),
+    attack(`/${absolute}`, "absoluteDoubleSlash"),
+    attack(`/..%5c${secret}`, "backslash"),
+    attack(`/..\\${secret}`, "backslashRaw"),
+    attack(`/${secret}%00.txt`, "nul"),
+    attack(`/../${site.siblingName}/${site.siblingFile}`, "siblingPrefix"),
+    attack(`/${site.linkToFile}`, "symlinkFile"),
+    attack(`/${site.linkToDir}/${secret}`, "symlinkFolder"),
   ];
 }
 
