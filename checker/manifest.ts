@@ -60,6 +60,7 @@ import {
 } from "./checks/headers.ts";
 import { queryBadEscape, queryPath, querySearch, queryUnitParse, queryUnitSegments } from "./checks/query.ts";
 import {
+  staticBrowser,
   staticConditional,
   staticFiles,
   staticHead,
@@ -286,6 +287,7 @@ export const phases: Phase[] = [
       threadsConcurrent,
       ...requestShapes,
       ...survival,
+      staticBrowser,
     ],
   },
 ];

@@ -2,13 +2,13 @@
  * --browser: phase 4's counter page in a real, headless Chromium, refreshed as a person does (the
  * seed tutorial's own test). Skipped, and said so, where no Chromium is installed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { findChromium, INSTALL_CHROMIUM } from "../checker/chromium.ts";
 import { brokenCases } from "./broken/cases.ts";
-import { ROOT, expectRecord, grade, gradeBroken } from "./broken/harness.ts";
+import { ROOT, expectRecord, grade, gradeBroken, hasPython } from "./broken/harness.ts";
 
 const chromium = findChromium();
 const missing = "missing" in chromium;
@@ -30,6 +30,40 @@ describe.skipIf(missing)("phase 4 with --browser (headless Chromium)", () => {
     expect(result!.finding!.message, graded.text).toMatch(/that is 1, 3, 5, where one more per load gives 1, 2, 3\. Each refresh adds 2: the favicon request was counted too/);
     expect(result!.hint, graded.text).toMatch(/favicon/);
     await expectRecord(graded.text, "browser-4-counts-favicon.txt");
+  });
+});
+
+describe.skipIf(missing)("phase 9 with --browser: the checker's page, its stylesheet, image and module script", () => {
+  test("the solution passes, and the screenshot is saved where the report says", async () => {
+    const shots = mkdtempSync(path.join(tmpdir(), "http-lab-shots-"));
+    process.env.LAB_SCREENSHOTS = shots;
+    try {
+      const label = "solutions/9-static/server.ts";
+      const graded = await grade(9, { kind: "file", file: path.join(ROOT, label), label }, { browser: true });
+      const result = graded.report.results.find((r) => r.id === "static.browser");
+      expect(result?.status, graded.text).toBe("pass");
+      expect(existsSync(path.join(shots, "phase-9.png"))).toBe(true);
+    } finally {
+      delete process.env.LAB_SCREENSHOTS;
+      rmSync(shots, { recursive: true, force: true });
+    }
+  });
+
+  test.skipIf(!hasPython)("py-9-js-as-plain-text fails it: Chromium refuses a module script sent as text/plain", async () => {
+    // A fixed folder: the report names the screenshot, and the report is recorded.
+    const shots = path.join(tmpdir(), "http-lab-screenshots-test");
+    process.env.LAB_SCREENSHOTS = shots;
+    try {
+      const graded = await gradeBroken(brokenCases.find((c) => c.name === "py-9-js-as-plain-text")!, { browser: true });
+      const result = graded.report.results.find((r) => r.id === "static.browser");
+      expect(result?.status, graded.text).toBe("fail");
+      expect(result!.finding!.message, graded.text).toMatch(/Chromium did not run the page's module script app\.js, which came as text\/plain; charset=utf-8/);
+      expect(result!.finding!.message, graded.text).toContain(path.join(shots, "phase-9.png"));
+      await expectRecord(graded.text, "browser-py-9-js-as-plain-text.txt");
+    } finally {
+      delete process.env.LAB_SCREENSHOTS;
+      rmSync(shots, { recursive: true, force: true });
+    }
   });
 });
 

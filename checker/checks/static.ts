@@ -5,7 +5,10 @@
  * tokens that only files outside hold in every answer.
  */
 import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
+import { BrowserError, Chromium, findChromium, type CdpEvent } from "../chromium.ts";
 import { header } from "../http-reader.ts";
 import { RULES } from "../http-rules.ts";
 import type { Site, SiteFile } from "../site.ts";
@@ -381,3 +384,114 @@ export const staticLookAlikes: Check = {
   },
 };
 
+
+/** Where --browser leaves the page's screenshot (the lab's own folder, .lab/, which git ignores). */
+function screenshotFile(phase: number): string {
+  return path.resolve(process.env.LAB_SCREENSHOTS ?? path.join(".lab", "screenshots"), `phase-${phase}.png`);
+}
+
+/** The browser's view of the site's page: what it asked for and got, and what the page became. */
+interface PageView {
+  error: string | null;
+  requests: Array<{ path: string; status: number | null; type: string; failed: string | null }>;
+  console: string[];
+  color: string;
+  width: number;
+  height: number;
+  mark: string;
+}
+
+export const staticBrowser: Check = {
+  id: "static.browser",
+  ...text.checks["static.browser"],
+  needsBrowser: true,
+  requires: ["static.files"],
+  async run(ctx) {
+    const site = siteOf(ctx);
+    if ("message" in site) return site;
+    const chromium = findChromium();
+    if ("missing" in chromium) return { status: "skip", message: text.browser.notRun(chromium.missing) };
+    let browser: Chromium;
+    try {
+      browser = await Chromium.launch({ executable: chromium.found });
+    } catch (error) {
+      return { status: "skip", message: text.browser.launchFailed((error as Error).message) };
+    }
+    const url = `http://${ctx.host}:${ctx.port}${site.page.url}`;
+    const view: PageView = { error: null, requests: [], console: [], color: "", width: 0, height: 0, mark: "" };
+    let screenshot: string | null = null;
+    try {
+      const session = await browser.openTab();
+      const byId = new Map<string, PageView["requests"][number]>();
+      const unlisten = browser.listen((event: CdpEvent) => {
+        if (event.sessionId !== session) return;
+        const { params } = event;
+        // The icon a browser asks for by itself is not part of the page (and comes when it likes).
+        if (event.method === "Network.requestWillBeSent" && new URL(params.request.url).pathname !== "/favicon.ico") {
+          const request = { path: new URL(params.request.url).pathname, status: null, type: "", failed: null };
+          byId.set(params.requestId, request);
+          view.requests.push(request);
+        } else if (event.method === "Network.responseReceived") {
+          const request = byId.get(params.requestId);
+          if (request) Object.assign(request, { status: params.response.status, type: String(params.response.headers?.["Content-Type"] ?? params.response.headers?.["content-type"] ?? params.response.mimeType ?? "") });
+        } else if (event.method === "Network.loadingFailed") {
+          const request = byId.get(params.requestId);
+          if (request) request.failed = params.errorText;
+        } else if (event.method === "Log.entryAdded" && params.entry?.level === "error" && params.entry?.source !== "network") {
+          view.console.push(String(params.entry.text).slice(0, 300));
+        } else if (event.method === "Runtime.exceptionThrown") {
+          view.console.push(String(params.exceptionDetails?.exception?.description ?? params.exceptionDetails?.text ?? "").slice(0, 300));
+        }
+      });
+      try {
+        for (const domain of ["Page", "Network", "Log", "Runtime"]) await browser.send(`${domain}.enable`, {}, session);
+        const loaded = browser.waitFor((event) => event.sessionId === session && event.method === "Page.loadEventFired", 8000);
+        const answer = await browser.send("Page.navigate", { url }, session);
+        view.error = answer.errorText || null;
+        if (view.error) loaded.cancel();
+        else if (!(await loaded.event)) view.error = text.browser.didNotLoad(8);
+        // A module script runs after the document is parsed; give it a moment to leave its mark.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const seen = await browser.send(
+          "Runtime.evaluate",
+          {
+            expression:
+              "JSON.stringify({ color: document.body ? getComputedStyle(document.body).backgroundColor : '', width: document.querySelector('#logo')?.naturalWidth ?? 0, height: document.querySelector('#logo')?.naturalHeight ?? 0, mark: document.body?.dataset.script ?? '' })",
+            returnByValue: true,
+          },
+          session,
+        );
+        Object.assign(view, JSON.parse(String(seen.result?.value ?? "{}")) as object);
+        const shot = await browser.send("Page.captureScreenshot", { format: "png" }, session);
+        if (typeof shot.data === "string") {
+          screenshot = screenshotFile(ctx.phase.number);
+          mkdirSync(path.dirname(screenshot), { recursive: true });
+          writeFileSync(screenshot, Buffer.from(shot.data, "base64"));
+        }
+      } finally {
+        unlisten();
+      }
+    } catch (error) {
+      if (!(error instanceof BrowserError)) throw error;
+      return { status: "skip", message: text.browser.stopped(error.message) };
+    } finally {
+      await browser.close();
+    }
+    return judgePage(ctx, site, view, screenshot);
+  },
+};
+
+function judgePage(ctx: CheckContext, site: Site, view: PageView, screenshot: string | null): Finding | null {
+  const asked = view.requests.map((request) => `GET ${request.path} ${request.failed ?? request.status ?? "—"}${request.type ? ` (${request.type})` : ""}`).join("\n");
+  const saved = screenshot ? words.screenshot(screenshot) : "";
+  const details = `\n${asked}${view.console.length > 0 ? `\n${words.consoleSaid(view.console.join("\n"))}` : ""}${saved}`;
+  const tryIt = words.browserTryIt(ctx.tryPort, site.page.url);
+  const of = (name: string) => view.requests.find((request) => request.path.endsWith(`/${name}`));
+  if (view.error) return { message: words.pageFailed(site.page.url, view.error) + details, tryIt };
+  if (view.color !== site.page.color) return { message: words.noStyle(view.color, site.page.color, of("style.css")?.type ?? "") + details, hint: words.browserTypeHint, tryIt };
+  if (view.width !== site.page.width || view.height !== site.page.height) {
+    return { message: words.noImage(view.width, view.height, site.page.width, site.page.height, of("logo.svg")?.type ?? "") + details, hint: words.browserTypeHint, tryIt };
+  }
+  if (view.mark !== site.page.mark) return { message: words.noScript(of("app.js")?.type ?? "") + details, hint: words.browserTypeHint, tryIt };
+  return null;
+}

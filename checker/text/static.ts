@@ -74,10 +74,26 @@ export const staticWords = {
     `However the way out is spelled (here: ${what}), no segment may be "..", or hold "/", "\\" or a NUL once decoded; and the file's real path (fs.realpath) must start with the root's real path and a separator.`,
   attackCrashHint: "Whatever the path, answer: an fs call that throws (a NUL byte, a name too long) must end in a 404, never in a crash or a silent close.",
   afterTraversal: "ways out of the root",
+  screenshot: (file: string) => `\nThe browser's screenshot of the page: ${file}`,
+  consoleSaid: (lines: string) => `The browser's console said:\n${lines}`,
+  browserTryIt: (port: number, url: string) => `open http://127.0.0.1:${port}${url} in a browser (your server started with WEB_ROOT set to a folder with that page), and look at the developer tools' Network and Console tabs`,
+  pageFailed: (url: string, error: string) => `Chromium could not show ${url}: ${error}.`,
+  noStyle: (got: string, want: string, type: string) =>
+    `Chromium showed the page without its stylesheet: the background is ${got || "unset"}, where style.css makes it ${want}${type ? `; style.css came as ${type}` : ""}. A browser applies a stylesheet only when it comes as text/css.`,
+  noImage: (width: number, height: number, wantWidth: number, wantHeight: number, type: string) =>
+    `Chromium could not show the image: it is ${width}×${height}, where logo.svg is ${wantWidth}×${wantHeight}${type ? `; logo.svg came as ${type}` : ""}. An SVG is an image only as image/svg+xml.`,
+  noScript: (type: string) =>
+    `Chromium did not run the page's module script app.js${type ? `, which came as ${type}` : ""}: a <script type="module"> runs only when its type is a JavaScript one (text/javascript).`,
+  browserTypeHint: "The browser trusts the Content-Type, not the name: send each file with the type of its extension (contentType), text types with charset=utf-8.",
   lookAlikeHint: "\"..\" is only a climb when it is a whole segment: a..b.txt and v1..2/ are ordinary names. Check the segments, not the text of the path.",
 };
 
 export const staticChecks = {
+  "static.browser": check("a real browser shows the checker's page: its stylesheet, its image and its module script (with --browser)", [
+    "Chromium opens a page of the checker's site: it applies style.css, shows logo.svg and runs app.js only when each comes with the right Content-Type.",
+    "Open the page yourself and look at the developer tools: the Network tab shows each file's type, the Console what the browser refused.",
+    "const fields = { \"Content-Type\": contentType(file), ... }  // .css text/css, .svg image/svg+xml, .js text/javascript",
+  ]),
   "static.unit-types": check("contentType gives each extension its media type (any case), application/octet-stream otherwise", [
     "contentType(name) looks the extension up in a table; text types say charset=utf-8.",
     "Lowercase the extension first (path.extname(name).toLowerCase()); a name without a known extension is application/octet-stream.",
