@@ -35,6 +35,8 @@ interface Options {
   slowMs?: number;
   watch: boolean;
   browser: boolean;
+  /** undefined: the phase's default (on from phase 6). */
+  compare?: boolean;
   json: boolean;
 }
 
@@ -59,6 +61,8 @@ function parseOptions(argv: string[]): Options | "help" {
         "slow-ms": { type: "string" },
         watch: { type: "boolean" },
         browser: { type: "boolean" },
+        compare: { type: "boolean" },
+        "no-compare": { type: "boolean" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -84,6 +88,7 @@ function parseOptions(argv: string[]): Options | "help" {
     slowMs: integer("slow-ms", values["slow-ms"], 100, 60_000),
     watch: values.watch ?? fromNpm("watch") === "true",
     browser: values.browser ?? fromNpm("browser") === "true",
+    compare: values["no-compare"] || fromNpm("no_compare") === "true" ? false : values.compare || fromNpm("compare") === "true" ? true : undefined,
     json: values.json ?? fromNpm("json") === "true",
   };
   if (options.watch && options.json) usageError(text.cli.watchAndJson);
@@ -138,6 +143,7 @@ async function main(): Promise<number> {
       root: ROOT,
       slowMs: options.slowMs,
       browser: options.browser,
+      compare: options.compare,
       onStart: options.json ? undefined : (info) => console.log(renderHeader(phase, target, { seed, ...info }, style)),
       onResult: options.json ? undefined : (result) => console.log(renderResult(result, style)),
     });

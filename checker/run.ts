@@ -8,6 +8,7 @@ import path from "node:path";
 import { ModuleCaller } from "./module-caller.ts";
 import { createRng } from "./rng.ts";
 import { makeSite, removeSite } from "./site.ts";
+import { Reference } from "./reference.ts";
 import { SERVER_TZ, ServerProcess } from "./server-process.ts";
 import type { Check, CheckContext, CheckResult, Finding, Phase, RunReport, Target } from "./types.ts";
 import { text } from "./text.ts";
@@ -34,6 +35,8 @@ export interface RunOptions {
   tryPort?: number;
   /** Also run the checks that drive a real browser (--browser). */
   browser?: boolean;
+  /** Show what the reference solution answers beside a failed request (default: from phase 6 on). */
+  compare?: boolean;
   /**
    * Stops the run from outside (a grader's time bound): the server is stopped at once, the check
    * under way counts as an error unless it passed, and the checks left are reported as not run.
@@ -95,21 +98,17 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
   // Its own random names, from the seed, so that the checks' words (from ctx.rng) stay as they were.
   const site = phase.site && target.kind !== "port" ? makeSite(createRng(options.seed ^ 0x5173)) : null;
 
-  const server =
-    command === null
-      ? null
-      : new ServerProcess({
-          command,
-          cwd: root,
-          env: {
-            PORT: String(port),
-            TZ: SERVER_TZ,
-            ...(phase.env?.({ slowMs, site }) ?? {}),
-            // Python buffers print() when its output is a pipe; the checker must see it at once.
-            PYTHONUNBUFFERED: "1",
-            NO_COLOR: "1",
-          },
-        });
+  const serverEnv = {
+    TZ: SERVER_TZ,
+    ...(phase.env?.({ slowMs, site }) ?? {}),
+    // Python buffers print() when its output is a pipe; the checker must see it at once.
+    PYTHONUNBUFFERED: "1",
+    NO_COLOR: "1",
+  };
+  const server = command === null ? null : new ServerProcess({ command, cwd: root, env: { PORT: String(port), ...serverEnv } });
+  // In the bonus phases the expected answer is a whole response: show the reference's beside a failure.
+  const gradingTheSolution = target.kind === "file" && path.resolve(target.file) === path.resolve(root, phase.solution);
+  const reference = (options.compare ?? phase.number >= 6) && !gradingTheSolution ? new Reference(phase, root, serverEnv, freePort) : null;
   const module = target.kind === "file" && phase.checks.some((check) => check.needsModule) ? new ModuleCaller(target.file, undefined, root) : null;
   module?.start();
 
@@ -182,6 +181,9 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
       takeReusedMs();
       const result = await runCheck(check, number, ctx);
       result.durationMs += Math.round(takeReusedMs());
+      if (reference && result.status === "fail" && result.finding && !signal?.aborted) {
+        result.finding.reference = (await reference.answer(result.finding, slowMs)) ?? undefined;
+      }
       if (signal?.aborted) {
         const why = stopped();
         record(result.status === "pass" || result.status === "skip" ? result : { ...result, status: "error", finding: { status: "error", message: `${why[0]!.toUpperCase()}${why.slice(1)}.` }, hint: undefined });
@@ -228,7 +230,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
   } finally {
     signal?.removeEventListener("abort", stopNow);
     module?.stop();
-    await server?.stop();
+    await Promise.all([server?.stop(), reference?.stop()]);
     if (site) removeSite(site);
   }
   if (server && server.leftBehind.length > 0) {

@@ -519,7 +519,8 @@ export const text = {
     errorLabel: " (error: the server did not run properly)",
     skipped: "skipped",
     /** The labels in front of a finding's evidence, padded to 10 characters in the report. */
-    labels: { sent: "sent", got: "got", expected: "expected", rule: "rule", hint: "hint", tryIt: "try it" },
+    labels: { sent: "sent", got: "got", reference: "reference", expected: "expected", rule: "rule", hint: "hint", tryIt: "try it" },
+    referenceNote: "what the lab's solution answers to the same bytes: --no-compare leaves it out",
     serverOutput: "server output:",
     printedNothing: "(it printed nothing)",
     serverOutputLast: (lines: number) => `server output (last ${lines} line${lines > 1 ? "s" : ""}):`,
@@ -640,6 +641,8 @@ Options (after --, so that npm passes them on):
   --slow-ms <ms>     SLOW_MS for phase 5 (default ${slowMs})
   --watch            check again every time you save the file (Ctrl-C to stop)
   --browser          also drive a real browser (headless Chromium) where a phase has such a check
+  --compare          show, beside a failed request, what the lab's solution answers to the same
+                     bytes (the default from phase 6 on; --no-compare leaves it out)
   --json             print one JSON document (the results) and nothing else on stdout
   --help             show this text
 

@@ -22,6 +22,10 @@ export interface Finding {
   received?: Buffer;
   /** How the exchange ended, said in words: "then the server closed the connection". */
   receivedNote?: string;
+  /** What the reference solution answers to the same bytes (--compare; run.ts fills it in). */
+  reference?: Buffer;
+  /** `sent` is a summary, not the bytes (an endless head), or the answer is too big to show: no reference. */
+  noReference?: boolean;
   expected?: string;
   /** The rule the server broke: an RFC section with MUST/SHOULD, or the lab's own rule and why. */
   rule?: Rule;

@@ -149,3 +149,19 @@ test("Ctrl-C stops the checker and the server it started; nothing is left listen
   await new Promise((r) => setTimeout(r, 200));
   expect(await listening(port)).toBe(false);
 });
+
+describe("--compare: the reference's answer beside a failed request", () => {
+  test("on by default from phase 6, and --no-compare leaves it out", () => {
+    const shown = cli(["7", "--seed", "7"]);
+    expect(shown.code).toBe(1);
+    expect(shown.out).toMatch(/\n {6}reference HTTP\/1\.1 200 OK\\r\\n\n {16}Date: .* GMT\\r\\n\n {16}Server: http-lab\/7\\r\\n/);
+    const left = cli(["7", "--seed", "7", "--no-compare"]);
+    expect(left.code).toBe(1);
+    expect(left.out).not.toContain("reference ");
+  });
+
+  test("off by default before phase 6, and --compare turns it on", () => {
+    expect(cli(["4", "--seed", "4"]).out).not.toContain("reference ");
+    expect(cli(["4", "--seed", "4", "--compare"]).out).toMatch(/\n {6}reference HTTP\/1\.1 200 OK\\r\\n/);
+  });
+});

@@ -459,6 +459,8 @@ export const headersEndless: Check = {
       ...evidence(ctx, { result, segments: [] }),
       sent: Buffer.from(`${start}aaaa… (${result.reactedEarly ? result.sentWhenReacted : result.sent.length} bytes)`),
       tryIt: words.endlessTryIt(`(printf '${start.replaceAll("\r\n", "\\r\\n")}'; yes a | tr -d '\\n') | nc 127.0.0.1 ${ctx.tryPort}`),
+      // What was sent is shown in short: it is not the bytes to send the reference.
+      noReference: true,
     };
     if (result.connectError) return { message: text.common.couldNotConnect(result.connectError), hint: text.common.isServerRunning };
     const closed = result.ending === "server-closed" || result.ending === "server-reset";
