@@ -144,6 +144,7 @@ async function main(): Promise<number> {
       slowMs: options.slowMs,
       browser: options.browser,
       compare: options.compare,
+      keepSiteOnFailure: true,
       onStart: options.json ? undefined : (info) => console.log(renderHeader(phase, target, { seed, ...info }, style)),
       onResult: options.json ? undefined : (result) => console.log(renderResult(result, style)),
     });

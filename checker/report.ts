@@ -105,6 +105,7 @@ export function renderSummary(report: RunReport, style: Style, nextPhase: Phase 
       const own = report.target.label === studentFile(report.phase);
       lines.push(chalk.dim(own ? text.report.tryItNoteServe(report.phase.number) : text.report.tryItNote(report.target.label)));
     }
+    if (report.keptWebRoot) lines.push(chalk.dim(text.report.keptWebRoot(printable(report.keptWebRoot), report.phase.number)));
   }
   return lines.join("\n") + "\n";
 }

@@ -7,7 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { ModuleCaller } from "./module-caller.ts";
 import { createRng } from "./rng.ts";
-import { makeSite, removeSite } from "./site.ts";
+import { keepSite, makeSite, removeSite } from "./site.ts";
 import { Reference } from "./reference.ts";
 import { SERVER_TZ, ServerProcess } from "./server-process.ts";
 import type { Check, CheckContext, CheckResult, Finding, Phase, RunReport, Target } from "./types.ts";
@@ -37,6 +37,8 @@ export interface RunOptions {
   browser?: boolean;
   /** Show what the reference solution answers beside a failed request (default: from phase 6 on). */
   compare?: boolean;
+  /** After a failure, keep the run's folder of files (WEB_ROOT) for the "try it" lines (npm run phase does). */
+  keepSiteOnFailure?: boolean;
   /**
    * Stops the run from outside (a grader's time bound): the server is stopped at once, the check
    * under way counts as an error unless it passed, and the checks left are reported as not run.
@@ -96,7 +98,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
   const port = target.kind === "port" ? target.port : await freePort();
   const slowMs = phase.env ? (options.slowMs ?? DEFAULT_SLOW_MS) : 0;
   // Its own random names, from the seed, so that the checks' words (from ctx.rng) stay as they were.
-  const site = phase.site && target.kind !== "port" ? makeSite(createRng(options.seed ^ 0x5173)) : null;
+  const site = phase.site && target.kind !== "port" ? makeSite(createRng(options.seed ^ 0x5173), options.keepSiteOnFailure) : null;
 
   const serverEnv = {
     TZ: SERVER_TZ,
@@ -231,7 +233,12 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
     signal?.removeEventListener("abort", stopNow);
     module?.stop();
     await Promise.all([server?.stop(), reference?.stop()]);
-    if (site) removeSite(site);
+    // Kept, the student can serve the very files the failed checks asked for; the next run that
+    // makes a site removes it (checker/site.ts).
+    if (site) {
+      if (options.keepSiteOnFailure && results.some((result) => result.status === "fail" || result.status === "error")) keepSite(site);
+      else removeSite(site);
+    }
   }
   if (server && server.leftBehind.length > 0) {
     // Found only once the server was stopped: a result of its own, after the phase's checks.
@@ -246,7 +253,8 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
       hint: text.run.leftRunningHint,
     });
   }
-  return { phase, target, seed: options.seed, port, slowMs, browser: ctx.browser, results, durationMs: Math.round(performance.now() - started) };
+  const keptWebRoot = site && existsSync(site.root) ? site.root : undefined;
+  return { phase, target, seed: options.seed, port, slowMs, browser: ctx.browser, results, durationMs: Math.round(performance.now() - started), keptWebRoot };
 }
 
 /** A command line as the student may read it: control bytes escaped, long ones cut. */

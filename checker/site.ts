@@ -5,7 +5,7 @@
  * with the root's name, and the targets of symlinks planted inside the root.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
@@ -112,22 +112,30 @@ function png(width: number, height: number, rgb: [number, number, number]): Buff
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", pixels), chunk("IEND", Buffer.alloc(0))]);
 }
 
-/** Sites left by a checker that was killed before it could remove them (older than an hour). */
-function removeStaleSites(): void {
+const KEPT_MARK = ".kept";
+
+/**
+ * Sites an earlier run kept for its "try it" lines (keepSite), and sites left by a checker that was
+ * killed before it could remove them (older than an hour).
+ */
+function removeStaleSites(removeKept: boolean): void {
   try {
     for (const name of readdirSync(os.tmpdir())) {
       if (!name.startsWith("http-lab-site-")) continue;
       const folder = path.join(os.tmpdir(), name);
-      if (Date.now() - statSync(folder).mtimeMs > 3_600_000) rmSync(folder, { recursive: true, force: true });
+      if ((removeKept && existsSync(path.join(folder, KEPT_MARK))) || Date.now() - statSync(folder).mtimeMs > 3_600_000) rmSync(folder, { recursive: true, force: true });
     }
   } catch {
     // Another checker may be removing the same folder: not ours to worry about.
   }
 }
 
-/** Makes the site in a new temporary folder. The caller removes it with removeSite. */
-export function makeSite(rng: Rng): Site {
-  removeStaleSites();
+/**
+ * Makes the site in a new temporary folder. The caller removes it with removeSite, or leaves it with
+ * keepSite; `removeKept` (a run that may keep its own) first removes the ones earlier runs kept.
+ */
+export function makeSite(rng: Rng, removeKept = false): Site {
+  removeStaleSites(removeKept);
   const dir = mkdtempSync(path.join(os.tmpdir(), "http-lab-site-"));
   const rootName = `public${rng.word(3)}`;
   const root = path.join(dir, rootName);
@@ -223,6 +231,11 @@ export function makeSite(rng: Rng): Site {
     page: { url: page.url, color, width, height, mark },
     mtimeMs,
   };
+}
+
+/** Leaves the site for the student's own "try it" requests; the next run removes it. */
+export function keepSite(site: Site): void {
+  writeFileSync(path.join(site.dir, KEPT_MARK), "");
 }
 
 export function removeSite(site: Site): void {

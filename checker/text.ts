@@ -533,6 +533,8 @@ export const text = {
     lastPhase: " That was the last phase: well done.",
     fixFirst: (number: string, seed: number) => `Fix ${number} first, then run the check again. This run's requests are repeated exactly with --seed ${seed}.`,
     tryItNote: (file: string) => `"try it" lines talk to your own server on port 8000: start it first with npx tsx ${file}`,
+    keptWebRoot: (root: string, phase: number) =>
+      `The files those lines ask for are this run's, kept in ${root}: start your server with WEB_ROOT set to it (WEB_ROOT=${root} npm run serve ${phase}, or with your own command); the next check of phase ${phase} removes it.`,
     tryItNoteServe: (phase: number) => `"try it" lines talk to your own server on port 8000: start it first with npm run serve ${phase} (in another terminal)`,
     ms: (ms: number) => `${ms} ms`,
     seconds: (s: string) => `${s} s`,

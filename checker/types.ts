@@ -120,4 +120,6 @@ export interface RunReport {
   browser?: boolean;
   results: CheckResult[];
   durationMs: number;
+  /** The folder of files of this run, kept after a failure so the "try it" lines find its files. */
+  keptWebRoot?: string;
 }

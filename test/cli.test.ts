@@ -1,6 +1,6 @@
 /** `npm run phase` as a student and an instructor use it: exit codes, messages, options, Ctrl-C. */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -164,4 +164,16 @@ describe("--compare: the reference's answer beside a failed request", () => {
     expect(cli(["4", "--seed", "4"]).out).not.toContain("reference ");
     expect(cli(["4", "--seed", "4", "--compare"]).out).toMatch(/\n {6}reference HTTP\/1\.1 200 OK\\r\\n/);
   });
+});
+
+test("phase 9 keeps a failed run's files for the try-it lines, and the next run removes them", () => {
+  const first = cli(["9", "--seed", "9"]);
+  expect(first.code).toBe(1);
+  const kept = /kept in (\S+): start your server with WEB_ROOT set to it \(WEB_ROOT=\S+ npm run serve 9/.exec(first.out)?.[1];
+  expect(kept, first.out).toBeDefined();
+  expect(existsSync(kept!)).toBe(true);
+  const second = cli(["9", "--seed", "9", "--no-compare"]);
+  expect(existsSync(kept!)).toBe(false);
+  const again = /kept in (\S+):/.exec(second.out)?.[1];
+  if (again) rmSync(path.dirname(again), { recursive: true, force: true });
 });

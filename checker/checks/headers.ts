@@ -432,7 +432,8 @@ export const headersBig: Check = {
 };
 
 /** How much of a head that never ends the checker sends before it gives up on an answer. */
-const ENDLESS_BYTES = 2 * 1024 * 1024;
+// Enough that a server busy on a loaded machine has time to answer while it still comes.
+const ENDLESS_BYTES = 8 * 1024 * 1024;
 const ENDLESS_PIECE = 64 * 1024;
 
 export const headersEndless: Check = {

@@ -81,7 +81,14 @@ export const staticUnitTypes: Check = {
       const value = called.value.value;
       const got = typeof value === "string" ? value : undefined;
       const problem = typeProblem(got, want);
-      if (problem) return { message: words.unitType(`contentType(${JSON.stringify(name)})`, got === undefined ? "something that is not text" : JSON.stringify(got), problem), expected: JSON.stringify(want), hint: name !== name.toLowerCase() ? words.caseHint : words.typeHint };
+      if (problem) {
+        const missingCharset = got !== undefined && mediaType(got).type === mediaType(want).type;
+        return {
+          message: words.unitType(`contentType(${JSON.stringify(name)})`, got === undefined ? "something that is not text" : JSON.stringify(got), JSON.stringify(want), missingCharset),
+          expected: JSON.stringify(want),
+          hint: name !== name.toLowerCase() ? words.caseHint : words.typeHint,
+        };
+      }
     }
     return null;
   },
@@ -428,16 +435,19 @@ export const staticBrowser: Check = {
         if (event.sessionId !== session) return;
         const { params } = event;
         // The icon a browser asks for by itself is not part of the page (and comes when it likes).
-        if (event.method === "Network.requestWillBeSent" && new URL(params.request.url).pathname !== "/favicon.ico") {
+        // At most 20 requests and 10 console lines are kept: the page runs the server's own app.js.
+        if (event.method === "Network.requestWillBeSent" && new URL(params.request.url).pathname !== "/favicon.ico" && view.requests.length < 20) {
           const request = { path: new URL(params.request.url).pathname, status: null, type: "", failed: null };
           byId.set(params.requestId, request);
           view.requests.push(request);
         } else if (event.method === "Network.responseReceived") {
           const request = byId.get(params.requestId);
-          if (request) Object.assign(request, { status: params.response.status, type: String(params.response.headers?.["Content-Type"] ?? params.response.headers?.["content-type"] ?? params.response.mimeType ?? "") });
+          if (request) Object.assign(request, { status: params.response.status, type: String(params.response.headers?.["Content-Type"] ?? params.response.headers?.["content-type"] ?? params.response.mimeType ?? "").slice(0, 100) });
         } else if (event.method === "Network.loadingFailed") {
           const request = byId.get(params.requestId);
           if (request) request.failed = params.errorText;
+        } else if (view.console.length >= 10) {
+          return;
         } else if (event.method === "Log.entryAdded" && params.entry?.level === "error" && params.entry?.source !== "network") {
           view.console.push(String(params.entry.text).slice(0, 300));
         } else if (event.method === "Runtime.exceptionThrown") {
@@ -462,7 +472,17 @@ export const staticBrowser: Check = {
           },
           session,
         );
-        Object.assign(view, JSON.parse(String(seen.result?.value ?? "{}")) as object);
+        // The page runs the server's app.js: what comes back is read as data, never trusted as shaped.
+        let seenValues: Record<string, unknown> = {};
+        try {
+          seenValues = JSON.parse(String(seen.result?.value ?? "{}")) as Record<string, unknown>;
+        } catch {
+          // A script that replaced JSON.stringify: nothing was seen.
+        }
+        view.color = String(seenValues.color ?? "").slice(0, 100);
+        view.width = Number(seenValues.width) || 0;
+        view.height = Number(seenValues.height) || 0;
+        view.mark = String(seenValues.mark ?? "").slice(0, 100);
         const shot = await browser.send("Page.captureScreenshot", { format: "png" }, session);
         if (typeof shot.data === "string") {
           screenshot = screenshotFile(ctx.phase.number);

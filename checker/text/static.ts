@@ -22,7 +22,8 @@ export const staticWords = {
   noCharset: (got: string) => `the answer says Content-Type: ${got}, without charset=utf-8: a browser then guesses the text's encoding.`,
   typeHint: "Look the type up by the file's extension in a table (.html text/html; charset=utf-8, .js text/javascript; charset=utf-8, .png image/png, ...); application/octet-stream for what the table lacks.",
   caseHint: "Lowercase the extension before looking it up: STYLE.CSS is a stylesheet too. path.extname(name).toLowerCase()",
-  unitType: (call: string, got: string, problem: string) => `${call} returned ${got}: ${problem.charAt(0).toLowerCase()}${problem.slice(1)}`,
+  unitType: (call: string, got: string, want: string, missingCharset: boolean) =>
+    `${call} returned ${got}, where the contract has ${want}.${missingCharset ? " Without charset=utf-8 a browser guesses the text's encoding." : ""}`,
   indexHint: "A path that ends in \"/\" and names a folder is answered with the folder's index.html.",
   badLocation: (url: string, location: string) => `GET ${url} answered a redirect to ${JSON.stringify(location)}; the folder with a slash is ${url}/.`,
   bareFolder: (url: string, status: number | null) => `GET ${url} (a folder, without the final slash) answered ${status ?? "without a status"}.`,
