@@ -240,6 +240,9 @@ interface Download {
   ending: "complete" | "server-closed" | "server-reset" | "timeout" | "refused";
 }
 
+/** How long the big download stops reading, once 1 MiB has come, before the server's memory is read. */
+export const LARGE_PAUSE_MS = 400;
+
 /**
  * GET `url` and hash the body as it comes: many MiB, so nothing but the head is kept. After the
  * first MiB of body the reading stops for a moment and `whilePaused` runs: a server that streams
@@ -288,7 +291,7 @@ function download(ctx: CheckContext, url: string, timeoutMs: number, whilePaused
         setTimeout(() => {
           whilePaused();
           socket.resume();
-        }, 400);
+        }, LARGE_PAUSE_MS);
       }
     });
     socket.on("end", () => finish("server-closed"));
