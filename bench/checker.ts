@@ -2,7 +2,7 @@
  * npm run bench:checker: how long grading takes on the reference solutions, server start and stop
  * included. A script that prints figures, not a test: timing belongs here, not in asserts.
  * First phase 3 in detail: the run itself (runPhase, as `npm run phase` does it) and the whole
- * command (a fresh `node --import tsx checker/cli.ts 3 --solution` process, startup included).
+ * command (a fresh `node --import tsx checker/student/cli.ts 3 --solution` process, startup included).
  * Then every phase: its median run, and the same without the checks that wait on purpose (the
  * slow route and the clients waiting together, the Date check's second apart), which are the
  * lesson, not the checker's cost. The browser checks are not run.
@@ -11,9 +11,9 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { findPhase, phases } from "../checker/manifest.ts";
-import { runPhase } from "../checker/run.ts";
-import { LARGE_PAUSE_MS } from "../checker/checks/static.ts";
-import { RESET_SETTLE_MS } from "../checker/checks/survive.ts";
+import { runPhase } from "../checker/grader/run.ts";
+import { LARGE_PAUSE_MS } from "../checker/grader/checks/static.ts";
+import { RESET_SETTLE_MS } from "../checker/grader/checks/survive.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -45,7 +45,7 @@ for (let i = 0; i < RUNS; i++) {
 const wholeCommand: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   const started = performance.now();
-  const run = spawnSync(process.execPath, ["--import", "tsx", "checker/cli.ts", "3", "--solution", "--seed", String(2000 + i)], { cwd: ROOT, stdio: "ignore" });
+  const run = spawnSync(process.execPath, ["--import", "tsx", "checker/student/cli.ts", "3", "--solution", "--seed", String(2000 + i)], { cwd: ROOT, stdio: "ignore" });
   wholeCommand.push(performance.now() - started);
   if (run.status !== 0) {
     console.error(`command run ${i + 1} exited with ${run.status}`);

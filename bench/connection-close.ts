@@ -14,7 +14,7 @@
  */
 import { execFile, spawn, spawnSync } from "node:child_process";
 import http from "node:http";
-import { Chromium, findChromium } from "../checker/chromium.ts";
+import { Chromium, findChromium } from "../checker/grader/chromium.ts";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 100);
 const PAGE = "ok";

@@ -5,11 +5,11 @@
  * beginner should fix things.
  */
 import type { Phase } from "./types.ts";
-import { start } from "./checks/start.ts";
-import { bindCloses, bindPrints, bindSeveral } from "./checks/bind.ts";
-import { surviveHello, surviveReset, surviveSilent } from "./checks/survive.ts";
-import { parseLogsPath, parseUnitGarbage, parseUnitPaths } from "./checks/parse.ts";
-import { requestBareLf, requestBigHead, requestPieces } from "./checks/requests.ts";
+import { start } from "./grader/checks/start.ts";
+import { bindCloses, bindPrints, bindSeveral } from "./grader/checks/bind.ts";
+import { surviveHello, surviveReset, surviveSilent } from "./grader/checks/survive.ts";
+import { parseLogsPath, parseUnitGarbage, parseUnitPaths } from "./grader/checks/parse.ts";
+import { requestBareLf, requestBigHead, requestPieces } from "./grader/checks/requests.ts";
 import {
   clientCurl,
   clientFetch,
@@ -24,7 +24,7 @@ import {
   respondStatusLine,
   respondUnitBytes,
   respondUnitFormat,
-} from "./checks/respond.ts";
+} from "./grader/checks/respond.ts";
 import {
   counterConnections,
   counterFavicon,
@@ -32,7 +32,7 @@ import {
   counterRefresh,
   counterUnknown,
   counterWellFormed,
-} from "./checks/counter.ts";
+} from "./grader/checks/counter.ts";
 import {
   routeBadRequest,
   routeHead,
@@ -45,7 +45,7 @@ import {
   routeUnitMethods,
   routeUnitPaths,
   routeVersion,
-} from "./checks/route.ts";
+} from "./grader/checks/route.ts";
 import {
   headersBad,
   headersBig,
@@ -57,8 +57,8 @@ import {
   headersUnitMalformed,
   headersUnitParse,
   headersUserAgent,
-} from "./checks/headers.ts";
-import { queryBadEscape, queryPath, querySearch, queryUnitParse, queryUnitSegments } from "./checks/query.ts";
+} from "./grader/checks/headers.ts";
+import { queryBadEscape, queryPath, querySearch, queryUnitParse, queryUnitSegments } from "./grader/checks/query.ts";
 import {
   staticBrowser,
   staticConditional,
@@ -70,9 +70,9 @@ import {
   staticTraversal,
   staticTypes,
   staticUnitTypes,
-} from "./checks/static.ts";
-import { threadsBurst, threadsConcurrent, threadsSlow, threadsSlowRoute } from "./checks/threads.ts";
-import { counterBrowser } from "./checks/browser.ts";
+} from "./grader/checks/static.ts";
+import { threadsBurst, threadsConcurrent, threadsSlow, threadsSlowRoute } from "./grader/checks/threads.ts";
+import { counterBrowser } from "./grader/checks/browser.ts";
 import { text } from "./text.ts";
 
 const requestShapes = [requestPieces, requestBareLf, requestBigHead];

@@ -1,9 +1,9 @@
 /** The shapes that flow through the checker: phase -> checks -> results -> report. */
-import type { Rng } from "./rng.ts";
-import type { ServerProcess } from "./server-process.ts";
-import type { ModuleCaller } from "./module-caller.ts";
-import type { Rule } from "./http-rules.ts";
-import type { Site } from "./site.ts";
+import type { Rng } from "./grader/rng.ts";
+import type { ServerProcess } from "./grader/server-process.ts";
+import type { ModuleCaller } from "./grader/module-caller.ts";
+import type { Rule } from "./grader/http-rules.ts";
+import type { Site } from "./grader/site.ts";
 
 export type Status = "pass" | "fail" | "error" | "skip";
 

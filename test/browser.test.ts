@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { findChromium, INSTALL_CHROMIUM } from "../checker/chromium.ts";
+import { findChromium, INSTALL_CHROMIUM } from "../checker/grader/chromium.ts";
 import { brokenCases } from "./broken/cases.ts";
 import { ROOT, expectRecord, grade, gradeBroken, hasPython } from "./broken/harness.ts";
 

@@ -9,10 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
-import { threadsBurst } from "../checker/checks/threads.ts";
+import { threadsBurst } from "../checker/grader/checks/threads.ts";
 import { findPhase } from "../checker/manifest.ts";
-import { plainStyle, renderResult } from "../checker/report.ts";
-import { runPhase } from "../checker/run.ts";
+import { plainStyle, renderResult } from "../checker/grader/report.ts";
+import { runPhase } from "../checker/grader/run.ts";
 import type { Phase } from "../checker/types.ts";
 import { ROOT, applyPatch, hasPython } from "./broken/harness.ts";
 

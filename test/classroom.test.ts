@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
 import { phases } from "../checker/manifest.ts";
-import { SUPPORTED_NODE_LINES } from "../checker/node-lines.ts";
+import { SUPPORTED_NODE_LINES } from "../checker/grader/node-lines.ts";
 import { ROOT } from "./broken/harness.ts";
 
 const workflow = readFileSync(path.join(ROOT, ".github/workflows/classroom.yml"), "utf8");

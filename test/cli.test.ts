@@ -4,12 +4,12 @@ import { cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { freePort } from "../checker/run.ts";
+import { freePort } from "../checker/grader/run.ts";
 import { ROOT, hasPython } from "./broken/harness.ts";
 import { listening, waitForPort } from "./net.ts";
 
 function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { code: number | null; out: string; err: string } {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "checker/cli.ts", ...args], {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "checker/student/cli.ts", ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: "1", LAB_NO_PROGRESS: "1", ...options.env },
     encoding: "utf8",
@@ -128,7 +128,7 @@ describe("grading", () => {
 });
 
 test("Ctrl-C stops the checker and the server it started; nothing is left listening", async () => {
-  const checker = spawn(process.execPath, ["--import", "tsx", "checker/cli.ts", "5", "--solution"], {
+  const checker = spawn(process.execPath, ["--import", "tsx", "checker/student/cli.ts", "5", "--solution"], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1", LAB_NO_PROGRESS: "1" },
     stdio: ["ignore", "pipe", "pipe"],

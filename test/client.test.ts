@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { freePort } from "../checker/run.ts";
-import { LineEnds, parseSendText } from "../checker/send-text.ts";
+import { freePort } from "../checker/grader/run.ts";
+import { LineEnds, parseSendText } from "../checker/student/send-text.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -24,7 +24,7 @@ function client(args: string[], input?: string): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.FORCE_COLOR;
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "checker/client.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "checker/student/client.ts", ...args], {
     cwd: ROOT,
     env,
     stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { findPhase } from "../checker/manifest.ts";
-import { plainStyle, renderReport } from "../checker/report.ts";
-import { runPhase } from "../checker/run.ts";
-import { printable } from "../checker/visible.ts";
+import { plainStyle, renderReport } from "../checker/grader/report.ts";
+import { runPhase } from "../checker/grader/run.ts";
+import { printable } from "../checker/grader/visible.ts";
 import { ROOT } from "./broken/harness.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "http-lab-escaped-"));

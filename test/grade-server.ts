@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
 import { findPhase } from "../checker/manifest.ts";
-import { plainStyle, renderReport } from "../checker/report.ts";
-import { runPhase } from "../checker/run.ts";
+import { plainStyle, renderReport } from "../checker/grader/report.ts";
+import { runPhase } from "../checker/grader/run.ts";
 import type { CheckResult, RunReport } from "../checker/types.ts";
 import { ROOT } from "./broken/harness.ts";
 

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { toCsv, toMarkdown, type SubmissionGrade } from "../checker/grade.ts";
+import { toCsv, toMarkdown, type SubmissionGrade } from "../checker/class/grade.ts";
 import { findPhase, phases } from "../checker/manifest.ts";
 import { brokenCases } from "./broken/cases.ts";
 import { ROOT, SEED, applyPatch } from "./broken/harness.ts";
@@ -51,7 +51,7 @@ interface Run {
 /** Runs the grader as `npm run grade` does; kills it (and fails the test) if it does not end in time. */
 function grader(args: string[], boundMs: number): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "checker/grade.ts", ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "checker/class/grade.ts", ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (data: Buffer) => (out += data.toString("utf8")));
@@ -213,7 +213,7 @@ describe("usage errors exit 2 and grade nothing", () => {
   ];
   for (const [what, args, says] of cases) {
     test(what, () => {
-      const run = spawnSync(process.execPath, ["--import", "tsx", "checker/grade.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+      const run = spawnSync(process.execPath, ["--import", "tsx", "checker/class/grade.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
       expect(run.status, run.stdout + run.stderr).toBe(2);
       expect(run.stderr).toMatch(says);
       expect(run.stderr).toContain("Usage: npm run grade");
@@ -223,7 +223,7 @@ describe("usage errors exit 2 and grade nothing", () => {
 
   test("an empty folder of submissions", () => {
     const empty = tempFolder("empty");
-    const run = spawnSync(process.execPath, ["--import", "tsx", "checker/grade.ts", empty], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    const run = spawnSync(process.execPath, ["--import", "tsx", "checker/class/grade.ts", empty], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/has no folders in it/);
   });

@@ -1,16 +1,16 @@
 /**
- * The JSON results (checker/json.ts): real runs of the checker (a solution, a skeleton, broken
+ * The JSON results (checker/class/json.ts): real runs of the checker (a solution, a skeleton, broken
  * variants, --cmd and --port targets) turned into documents that must match
- * checker/result.schema.json, with the points adding up.
+ * checker/class/result.schema.json, with the points adding up.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { checkPoints, maxPointsFor, toJson, type LabResult } from "../checker/json.ts";
+import { checkPoints, maxPointsFor, toJson, type LabResult } from "../checker/class/json.ts";
 import { findPhase, phases, studentFile } from "../checker/manifest.ts";
-import { freePort, runPhase } from "../checker/run.ts";
-import { canConnect } from "../checker/server-process.ts";
+import { freePort, runPhase } from "../checker/grader/run.ts";
+import { canConnect } from "../checker/grader/server-process.ts";
 import type { RunReport, Target } from "../checker/types.ts";
 import { brokenCases } from "./broken/cases.ts";
 import { ROOT, SEED, gradeBroken } from "./broken/harness.ts";
@@ -64,7 +64,7 @@ function validate(schema: Schema, value: unknown, where = "$"): string[] {
   return problems;
 }
 
-const schema = JSON.parse(readFileSync(path.join(ROOT, "checker/result.schema.json"), "utf8")) as Schema;
+const schema = JSON.parse(readFileSync(path.join(ROOT, "checker/class/result.schema.json"), "utf8")) as Schema;
 
 /** Converts, checks against the schema and the points rules every document must keep, and returns it. */
 function checked(report: RunReport): LabResult {

@@ -22,7 +22,7 @@ export function makeLabCopy(): LabCopy {
     dir,
     file: (relative) => path.join(dir, relative),
     run(script, args, options = {}) {
-      const result = spawnSync(process.execPath, ["--import", "tsx", `checker/${script}.ts`, ...args], {
+      const result = spawnSync(process.execPath, ["--import", "tsx", `checker/student/${script}.ts`, ...args], {
         cwd: dir,
         env,
         encoding: "utf8",
@@ -32,7 +32,7 @@ export function makeLabCopy(): LabCopy {
       return { code: result.status, out: result.stdout, err: result.stderr };
     },
     start(script, args) {
-      return spawn(process.execPath, ["--import", "tsx", `checker/${script}.ts`, ...args], { cwd: dir, env, stdio: ["pipe", "pipe", "pipe"] });
+      return spawn(process.execPath, ["--import", "tsx", `checker/student/${script}.ts`, ...args], { cwd: dir, env, stdio: ["pipe", "pipe", "pipe"] });
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

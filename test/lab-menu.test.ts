@@ -17,7 +17,7 @@ test.skipIf(!hasScript)("the menu lists the phases with their state, runs a chec
   lab = makeLabCopy();
   const mine = "// the student's own work, not a skeleton\nconsole.log('hi');\n";
   writeFileSync(lab.file("phases/1-bind/server.ts"), mine);
-  const child = spawn("script", ["-qfec", `${process.execPath} --import tsx checker/lab.ts`, "/dev/null"], {
+  const child = spawn("script", ["-qfec", `${process.execPath} --import tsx checker/student/lab.ts`, "/dev/null"], {
     cwd: lab.dir,
     env: { ...process.env, NO_COLOR: "1", TERM: "xterm", COLUMNS: "120", LINES: "40" },
     stdio: ["pipe", "pipe", "pipe"],

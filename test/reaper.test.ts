@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { findPhase } from "../checker/manifest.ts";
-import { runPhase } from "../checker/run.ts";
+import { runPhase } from "../checker/grader/run.ts";
 import { ROOT } from "./broken/harness.ts";
 import { listening } from "./net.ts";
 
@@ -32,7 +32,7 @@ function uniqueServer(phase: string): string {
 /** Processes whose command line mentions `needle` (pgrep reads /proc), but for the checker, whose --cmd names it. */
 function running(needle: string): string[] {
   const found = spawnSync("pgrep", ["-af", needle], { encoding: "utf8" });
-  return found.stdout.split("\n").filter((line) => line.trim() !== "" && !line.includes("pgrep") && !line.includes("checker/cli.ts"));
+  return found.stdout.split("\n").filter((line) => line.trim() !== "" && !line.includes("pgrep") && !line.includes("checker/student/cli.ts"));
 }
 
 async function until(condition: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
@@ -46,7 +46,7 @@ async function until(condition: () => boolean | Promise<boolean>, ms: number): P
 
 /** Starts the checker on phase 5 (long enough to interrupt) with `--cmd`, and waits until it is busy. */
 async function busyChecker(cmd: string): Promise<{ checker: ReturnType<typeof spawn>; port: number; out: () => string; exited: Promise<number | null> }> {
-  const checker = spawn(process.execPath, ["--import", "tsx", "checker/cli.ts", "5", "--cmd", cmd], {
+  const checker = spawn(process.execPath, ["--import", "tsx", "checker/student/cli.ts", "5", "--cmd", cmd], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1", LAB_NO_PROGRESS: "1" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,15 +2,15 @@
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
 import { expect, test } from "vitest";
-import { freePort } from "../checker/run.ts";
+import { freePort } from "../checker/grader/run.ts";
 import { ROOT } from "./broken/harness.ts";
 import { listening, waitForPort } from "./net.ts";
 
-const serve = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "checker/serve.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
+const serve = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "checker/student/serve.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
 
 test("serves the phase's own file on the port until stopped, and leaves nothing behind", async () => {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "checker/serve.ts", "3", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "checker/student/serve.ts", "3", "--port", String(port)], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (data: Buffer) => (out += data.toString()));
   await waitForPort(port);

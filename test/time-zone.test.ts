@@ -5,7 +5,7 @@
  * sees it too.
  */
 import { expect, test } from "vitest";
-import { ModuleCaller } from "../checker/module-caller.ts";
+import { ModuleCaller } from "../checker/grader/module-caller.ts";
 import { gradeServer } from "./grade-server.ts";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -9,12 +9,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { attacks } from "../checker/checks/static.ts";
-import { readResponse } from "../checker/http-reader.ts";
-import { createRng } from "../checker/rng.ts";
-import { makeSite, removeSite } from "../checker/site.ts";
-import { exchange } from "../checker/wire.ts";
-import { freePort } from "../checker/run.ts";
+import { attacks } from "../checker/grader/checks/static.ts";
+import { readResponse } from "../checker/grader/http-reader.ts";
+import { createRng } from "../checker/grader/rng.ts";
+import { makeSite, removeSite } from "../checker/grader/site.ts";
+import { exchange } from "../checker/grader/wire.ts";
+import { freePort } from "../checker/grader/run.ts";
 import { ROOT, applyPatch, hasPython } from "./broken/harness.ts";
 import { waitForPort } from "./net.ts";
 

@@ -6,8 +6,8 @@ import net from "node:net";
 import { expect } from "vitest";
 import path from "node:path";
 import { findPhase, phases } from "../../checker/manifest.ts";
-import { plainStyle, renderReport } from "../../checker/report.ts";
-import { runPhase } from "../../checker/run.ts";
+import { plainStyle, renderReport } from "../../checker/grader/report.ts";
+import { runPhase } from "../../checker/grader/run.ts";
 import type { CheckResult, RunReport, Target } from "../../checker/types.ts";
 import type { BrokenCase } from "./cases.ts";
 
@@ -53,7 +53,7 @@ export async function grade(
   text = maskVersions(text)
     .replace(/(127\.0\.0\.1):\d+/g, "$1:<client port>")
     .replace(/\bpid \d+/g, "pid <pid>")
-    // The folder of files a static phase serves is made afresh for each run (checker/site.ts).
+    // The folder of files a static phase serves is made afresh for each run (checker/grader/site.ts).
     .replace(/http-lab-site-[A-Za-z0-9]{6}/g, "http-lab-site-XXXXXX")
     .replace(/ {2}\d+(\.\d)? (ms|s)$/gm, "")
     .replace(/\(\d+(\.\d)? (ms|s)\)$/gm, "(<duration>)")

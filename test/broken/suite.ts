@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { brokenCases } from "./cases.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { SUPPORTED_NODE_LINES, THIS_NODE_LINE, isSupportedNode } from "../../checker/node-lines.ts";
+import { SUPPORTED_NODE_LINES, THIS_NODE_LINE, isSupportedNode } from "../../checker/grader/node-lines.ts";
 import { expectRecord, gradeBroken, hasPython, wireVerdicts, type Graded } from "./harness.ts";
 
 const REPORTS = path.resolve(import.meta.dirname, "../reports");

@@ -3,7 +3,7 @@
  * knows (each broken rule beside a correct look-alike), then seeded random mutations of valid
  * responses. The same seed gives the same cases.
  */
-import { createRng, type Rng } from "../../checker/rng.ts";
+import { createRng, type Rng } from "../../checker/grader/rng.ts";
 
 export interface Case {
   name: string;

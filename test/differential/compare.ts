@@ -4,7 +4,7 @@
  * recipient be lenient where it forbids the sender. Every disagreement is either a bug to fix or a
  * row of REASONED, with the RFC's reason the lab is right.
  */
-import { mustProblems, readResponse, type ParsedResponse, type ProblemCode } from "../../checker/http-reader.ts";
+import { mustProblems, readResponse, type ParsedResponse, type ProblemCode } from "../../checker/grader/http-reader.ts";
 import type { Case } from "./cases.ts";
 import { startCaseServer, viaFetch, viaNodeHttp, type ClientName, type Outcome } from "./clients.ts";
 

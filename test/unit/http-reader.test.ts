@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { findBodyStart, header, isCompleteResponse, readResponse, type ReadOptions } from "../../checker/http-reader.ts";
-import { describeRule } from "../../checker/http-rules.ts";
+import { findBodyStart, header, isCompleteResponse, readResponse, type ReadOptions } from "../../checker/grader/http-reader.ts";
+import { describeRule } from "../../checker/grader/http-rules.ts";
 
 const good = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 23\r\nConnection: close\r\n\r\n<h1>Hello, wörld!</h1>";
 const read = (bytes: string | Buffer, closed = true, options: ReadOptions = {}) =>

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { SUPPORTED_NODE_LINES, unsupportedNodeNote } from "../../checker/node-lines.ts";
+import { SUPPORTED_NODE_LINES, unsupportedNodeNote } from "../../checker/grader/node-lines.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 

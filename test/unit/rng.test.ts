@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { createRng } from "../../checker/rng.ts";
+import { createRng } from "../../checker/grader/rng.ts";
 
 test("the same seed gives the same words, another seed other words", () => {
   const words = (seed: number): string[] => {

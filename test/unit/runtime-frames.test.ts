@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
-import { foldRuntimeFrames } from "../../checker/runtime-frames.ts";
+import { foldRuntimeFrames } from "../../checker/grader/runtime-frames.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 

@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { ServerProcess } from "../../checker/server-process.ts";
-import { freePort } from "../../checker/run.ts";
+import { ServerProcess } from "../../checker/grader/server-process.ts";
+import { freePort } from "../../checker/grader/run.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const started: ServerProcess[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { printfArgument, visible, visibleLines } from "../../checker/visible.ts";
+import { printfArgument, visible, visibleLines } from "../../checker/grader/visible.ts";
 
 describe("visible", () => {
   test("shows CR and LF, and breaks the line after each LF", () => {

@@ -1,7 +1,7 @@
 /** The raw client against tiny real servers on 127.0.0.1: what it records and how it ends. */
 import net from "node:net";
 import { afterEach, describe, expect, test } from "vitest";
-import { WireConnection, exchange } from "../../checker/wire.ts";
+import { WireConnection, exchange } from "../../checker/grader/wire.ts";
 
 const servers: net.Server[] = [];
 afterEach(() => {

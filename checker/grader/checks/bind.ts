@@ -1,0 +1,93 @@
+/** Phase 1: accept connections, print what arrives, close. */
+import { exchange, type ExchangeResult } from "../wire.ts";
+import type { Check, CheckContext } from "../../types.ts";
+import { text } from "../../text.ts";
+import { endingNote, tryItLine } from "./common.ts";
+import { crashed } from "./reactions.ts";
+
+interface Greeting {
+  word: string;
+  result: ExchangeResult;
+  printed: boolean;
+}
+
+/** One client says a random word and waits for the server to close. */
+async function greet(ctx: CheckContext): Promise<Greeting> {
+  const word = `hello-${ctx.rng.word(6)}`;
+  const mark = ctx.server?.mark() ?? 0;
+  const result = await exchange({ host: ctx.host, port: ctx.port, segments: [{ data: `${word}\n` }], replyTimeoutMs: 2000 });
+  const printed = ctx.server ? await ctx.server.waitForOutput(mark, (line) => line.includes(word), 1000) : true;
+  return { word, result, printed };
+}
+
+/** The first greeting; a server that ends the program after it is caught right here (in the check it happens in). */
+const firstGreeting = (ctx: CheckContext): Promise<Greeting> =>
+  ctx.memo("bind.greeting", async () => {
+    const greeting = await greet(ctx);
+    if (greeting.result.ending !== "open") await ctx.server?.exitsWithin(500);
+    return greeting;
+  });
+
+export const bindPrints: Check = {
+  id: "bind.prints",
+  ...text.checks["bind.prints"],
+  needsOutput: true,
+  async run(ctx) {
+    const { word, result, printed } = await firstGreeting(ctx);
+    if (result.connectError) return { message: text.common.couldNotConnect(result.connectError) };
+    if (printed) return null;
+    const crash = crashed(ctx, text.bind.clientSent(word));
+    if (crash) return crash;
+    return {
+      message: text.bind.notPrinted(word),
+      sent: result.sent,
+      expected: text.bind.notPrintedExpected(word),
+      tryIt: `echo ${word} | nc 127.0.0.1 ${ctx.tryPort}`,
+    };
+  },
+};
+
+export const bindCloses: Check = {
+  id: "bind.closes",
+  ...text.checks["bind.closes"],
+  async run(ctx) {
+    const { result } = await firstGreeting(ctx);
+    if (result.connectError) return { message: text.common.couldNotConnect(result.connectError) };
+    if (result.ending !== "open") return null;
+    return {
+      message: text.bind.neverClosed,
+      sent: result.sent,
+      received: result.received,
+      receivedNote: endingNote(result),
+      expected: text.bind.neverClosedExpected,
+      tryIt: tryItLine(ctx, [{ data: result.sent }]),
+    };
+  },
+};
+
+export const bindSeveral: Check = {
+  id: "bind.several",
+  ...text.checks["bind.several"],
+  // A server that never closes fails 1.3 already; "connection 2 was not closed" would only repeat it.
+  requires: ["bind.closes"],
+  async run(ctx) {
+    for (let round = 2; round <= 4; round++) {
+      const { word, result, printed } = await greet(ctx);
+      const crash = crashed(ctx, text.bind.connection(round - 1));
+      if (crash) return crash;
+      const which = text.bind.connectionOf(round, 4);
+      if (result.connectError) {
+        return {
+          message: text.bind.refused(which, result.connectError),
+          tryIt: text.bind.runItAFewTimes(`nc 127.0.0.1 ${ctx.tryPort}`),
+        };
+      }
+      if (result.ending === "open") {
+        return { message: text.bind.notClosed(which), sent: result.sent, received: result.received, receivedNote: endingNote(result), hint: bindCloses.hints[0] };
+      }
+      // The first connection was printed (or 1.2 says otherwise): this one was not.
+      if (!printed) return { message: text.bind.notPrintedOf(which, word), sent: result.sent, hint: bindPrints.hints[0] };
+    }
+    return null;
+  },
+};

@@ -1,0 +1,246 @@
+/**
+ * Shared steps of the checks: build requests, send them, read what came back, and describe it.
+ * Each phase's checks are built from these so that the same mistake gets the same words everywhere.
+ */
+import { MAX_KEPT_BYTES, exchange, toBytes, type ExchangeResult, type Segment } from "../wire.ts";
+import { isCompleteResponse, readResponse, type ParsedResponse } from "../http-reader.ts";
+import { printfArgument } from "../visible.ts";
+import type { CheckContext, Finding } from "../../types.ts";
+import { text } from "../../text.ts";
+
+export type LineEnd = "\r\n" | "\n";
+
+/** Why answering early is worse than it looks: the bytes still coming turn a close into a reset. */
+export const UNREAD_BYTES_NOTE = text.common.unreadBytesNote;
+
+/** A GET request head as a browser sends it (or as nc sends it, with bare "\n"). */
+export function getRequest(path: string, options: { lineEnd?: LineEnd; extraHeaders?: string[] } = {}): string {
+  const end = options.lineEnd ?? "\r\n";
+  const lines = [`GET ${path} HTTP/1.1`, "Host: localhost", ...(options.extraHeaders ?? []), "User-Agent: http-lab-checker", "Accept: */*"];
+  return lines.join(end) + end + end;
+}
+
+/** A finding's message after a prefix ("For GET /about:"), its first letter made small. */
+export function prefixed(prefix: string, message: string): string {
+  return `${prefix} ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+}
+
+/** A random path, e.g. "/k3x9qa/m2pz". */
+export function randomPath(ctx: CheckContext): string {
+  return `/${ctx.rng.word(6)}/${ctx.rng.word(4)}`;
+}
+
+/** A head of at least `size` bytes: the padding is a long header, as big cookies are in real life. */
+export function bigRequest(path: string, size: number): string {
+  const start = `GET ${path} HTTP/1.1\r\nHost: localhost\r\nX-Padding: `;
+  const end = "\r\n\r\n";
+  return start + "a".repeat(Math.max(0, size - start.length - end.length)) + end;
+}
+
+/** Splits a request into segments sent with a pause between them, so each arrives in its own read. */
+export function inPieces(request: string, cuts: number[], pauseMs: number): Segment[] {
+  const bytes = Buffer.from(request, "utf8");
+  const points = [0, ...cuts.filter((cut) => cut > 0 && cut < bytes.length), bytes.length];
+  return points.slice(1).map((end, i) => ({ data: bytes.subarray(points[i], end), pauseMs: i === 0 ? 0 : pauseMs }));
+}
+
+/**
+ * Lines the student can paste to send the same bytes (with the same pauses) to their own server:
+ * printf into nc, and, when there are no pauses, the lab's own client (for those without nc).
+ */
+export function tryItLine(ctx: CheckContext, segments: Segment[]): string {
+  const parts = segments.map((segment) => {
+    const bytes = toBytes(segment.data);
+    const printf = bytes.length > 300 ? longPrintf(bytes) : `printf ${printfArgument(bytes)}`;
+    return segment.pauseMs ? `sleep ${segment.pauseMs / 1000}; ${printf}` : printf;
+  });
+  const input = parts.length === 1 ? parts[0]! : `(${parts.join("; ")})`;
+  const nc = `${input} | nc 127.0.0.1 ${ctx.tryPort}`;
+  const bytes = Buffer.concat(segments.map((segment) => toBytes(segment.data)));
+  if (segments.length > 1 || bytes.length > 300) return nc;
+  return `${nc}\nnpm run client -- ${ctx.tryPort} --send ${clientArgument(bytes)} --keep-open`;
+}
+
+/**
+ * The bytes as a --send argument of `npm run client`, in double quotes that bash, PowerShell and
+ * cmd all pass on unchanged: every character any of them treats specially is written as \xNN.
+ */
+export function clientArgument(bytes: Buffer): string {
+  let out = "";
+  for (const byte of bytes) {
+    if (byte === 0x0d) out += "\\r";
+    else if (byte === 0x0a) out += "\\n";
+    else if (byte === 0x09) out += "\\t";
+    else if (byte >= 0x20 && byte < 0x7f && !`"$\\\`!%'^&|<>`.includes(String.fromCharCode(byte))) out += String.fromCharCode(byte);
+    else out += "\\x" + byte.toString(16).padStart(2, "0");
+  }
+  return `"${out}"`;
+}
+
+/** printf for a long run of one repeated byte, so the line stays short enough to paste. */
+function longPrintf(bytes: Buffer): string {
+  const text = bytes.toString("latin1");
+  const run = /(.)\1{99,}/s.exec(text);
+  if (!run) return `printf ${printfArgument(bytes)}`;
+  const before = text.slice(0, run.index);
+  const after = text.slice(run.index + run[0].length);
+  return [
+    before && `printf ${printfArgument(Buffer.from(before, "latin1"))}`,
+    `printf '${run[1]}%.0s' $(seq ${run[0].length})`,
+    after && `printf ${printfArgument(Buffer.from(after, "latin1"))}`,
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
+export function endingNote(result: ExchangeResult): string {
+  if (result.cutOffBytes > 0) return text.common.ending.cutOff(MAX_KEPT_BYTES / 1024 / 1024);
+  switch (result.ending) {
+    case "server-closed":
+      return result.received.length === 0 ? text.common.ending.serverClosedNothing : text.common.ending.serverClosed;
+    case "server-reset":
+      return result.received.length === 0 ? text.common.ending.serverResetNothing : text.common.ending.serverReset;
+    case "open":
+      return result.received.length === 0 ? text.common.ending.openNothing : text.common.ending.open;
+    default:
+      return "";
+  }
+}
+
+function seconds(ms: number): string {
+  return text.common.seconds((ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1));
+}
+
+/** How long a server may take to answer one request in this phase. */
+export function replyTimeout(ctx: CheckContext, base = 2000): number {
+  return base + ctx.slowMs;
+}
+
+export interface Asked {
+  result: ExchangeResult;
+  segments: Segment[];
+  response: ParsedResponse | null;
+  /** The server answered only after we half-closed our side (it waits for end-of-stream). */
+  answeredAfterClientClosed: boolean;
+  timeoutMs: number;
+}
+
+/**
+ * Sends a request and reads the response the way a patient client does: until a whole response
+ * has arrived (by Content-Length) or the server closes. If nothing comes, it half-closes its side,
+ * as nc does on Ctrl-D, to tell "never answers" from "waits for the client to close first".
+ */
+export async function ask(
+  ctx: CheckContext,
+  segments: Segment[],
+  options: { timeoutMs?: number; lingerMs?: number; connectTimeoutMs?: number; method?: string } = {},
+): Promise<Asked> {
+  const timeoutMs = options.timeoutMs ?? replyTimeout(ctx);
+  // A response to HEAD ends with its head: the reader must know the method to know where it ends.
+  const complete = (bytes: Buffer): boolean => isCompleteResponse(bytes, { method: options.method });
+  const result = await exchange({
+    host: ctx.host,
+    port: ctx.port,
+    segments,
+    until: complete,
+    replyTimeoutMs: timeoutMs,
+    lingerMs: options.lingerMs ?? 300,
+    keepOpen: true,
+    connectTimeoutMs: options.connectTimeoutMs,
+  });
+  let answeredAfterClientClosed = false;
+  const connection = result.connection;
+  if (connection && result.timedOut && result.received.length === 0) {
+    connection.endWriting();
+    await connection.waitFor(complete, 1500);
+    if (connection.received.length > 0) {
+      answeredAfterClientClosed = true;
+      await connection.waitForEnd(300);
+      result.received = connection.received;
+      result.ending = connection.ending ?? "open";
+      result.replyMs = Math.max(0, (connection.chunks.at(-1)?.atMs ?? 0) - result.lastSentAtMs);
+    }
+  }
+  connection?.close();
+  const closed = result.ending === "server-closed" || result.ending === "server-reset";
+  const response = result.received.length > 0 ? readResponse(result.received, closed, { method: options.method }) : null;
+  return { result, segments, response, answeredAfterClientClosed, timeoutMs };
+}
+
+/** Evidence fields for a finding, from one exchange. */
+export function evidence(ctx: CheckContext, asked: { result: ExchangeResult; segments: Segment[] }): Pick<Finding, "sent" | "received" | "receivedNote" | "tryIt"> {
+  return {
+    sent: asked.result.sent,
+    received: asked.result.received,
+    receivedNote: endingNote(asked.result),
+    tryIt: tryItLine(ctx, asked.segments),
+  };
+}
+
+/**
+ * Why no usable response came back, or null if one did. The first thing to fix when a server
+ * "does not answer" differs a lot by cause, so each cause gets its own words and hint.
+ */
+export function whyNoResponse(ctx: CheckContext, asked: Asked): Finding | null {
+  const { result } = asked;
+  if (result.connectError) {
+    return {
+      message: text.common.couldNotConnect(result.connectError),
+      hint: text.common.isServerRunning,
+      sent: result.sent,
+    };
+  }
+  if (result.reactedEarly) {
+    const total = result.sent.length;
+    return {
+      message: text.common.reactedEarly(result.sentWhenReacted, total, result.received.length > 0) + UNREAD_BYTES_NOTE,
+      expected: text.common.reactedEarlyExpected,
+      hint: text.common.bufferUntilEmptyLine,
+      ...evidence(ctx, asked),
+    };
+  }
+  if (asked.answeredAfterClientClosed) {
+    return {
+      message: text.common.answeredAfterClientClosed,
+      expected: text.common.answeredAfterClientClosedExpected,
+      hint: text.common.answeredAfterClientClosedHint,
+      ...evidence(ctx, asked),
+    };
+  }
+  if (result.received.length === 0) {
+    if (result.ending === "server-reset") {
+      return {
+        message: text.common.resetWithoutAnswer,
+        hint: text.common.resetWithoutAnswerHint,
+        ...evidence(ctx, asked),
+      };
+    }
+    if (result.ending === "server-closed") {
+      return {
+        message: text.common.closedWithoutAnswer,
+        expected: text.common.closedWithoutAnswerExpected,
+        hint: text.common.closedWithoutAnswerHint,
+        ...evidence(ctx, asked),
+      };
+    }
+    return {
+      message: text.common.noAnswer(seconds(asked.timeoutMs)),
+      expected: text.common.noAnswerExpected,
+      hint: text.common.noAnswerHint,
+      ...evidence(ctx, asked),
+    };
+  }
+  // Bytes came, but not a whole head, and the connection is still open: no answer yet, whatever the start looks like.
+  const response = asked.response;
+  if (response && result.ending === "open" && result.cutOffBytes === 0 && response.bodyStart === null && !response.broken) {
+    const last = result.connection?.chunks.at(-1)?.atMs ?? 0;
+    const trickling = last - result.lastSentAtMs > asked.timeoutMs / 2;
+    return {
+      message: text.common.headIncomplete(result.received.length, seconds(asked.timeoutMs), trickling),
+      expected: text.common.headIncompleteExpected,
+      hint: text.common.headIncompleteHint,
+      ...evidence(ctx, asked),
+    };
+  }
+  return null;
+}

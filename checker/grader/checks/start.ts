@@ -1,0 +1,106 @@
+/** The first check of every phase: the server starts and listens on the port it is given. */
+import { readFileSync } from "node:fs";
+import { canConnect } from "../server-process.ts";
+import type { Check, CheckContext, Finding } from "../../types.ts";
+import { text } from "../../text.ts";
+
+export const start: Check = {
+  id: "start",
+  ...text.checks.start,
+  stopOnFail: true,
+  async run(ctx) {
+    if (!ctx.server) return checkExternalServer(ctx);
+    const state = await ctx.server.waitUntilListening(ctx.port, ctx.startupTimeoutMs);
+    switch (state.state) {
+      case "listening":
+        ctx.host = state.host;
+        return null;
+      case "wrong-port":
+        return {
+          status: "error",
+          message: text.start.wrongPort(state.ports.join(", "), ctx.port),
+          expected: text.start.listeningOn(ctx.port),
+          hint: text.start.wrongPortHint,
+        };
+      case "timeout":
+        return {
+          status: "error",
+          message: text.start.timeout(ctx.startupTimeoutMs / 1000, ctx.port),
+          expected: text.start.listeningOn(ctx.port),
+          hint: text.start.timeoutHint,
+        };
+      case "exited":
+        return exitedFinding(ctx, state.code, state.signal);
+    }
+  },
+};
+
+function exitedFinding(ctx: CheckContext, code: number | null, signal: string | null): Finding {
+  const output = ctx.server?.tail(40) ?? [];
+  const how = signal ? text.start.endedBy(signal) : text.start.exitedWith(code);
+  const syntax = output.map((line) => /^(.+\.[cm]?[jt]sx?):(\d+):(\d+): ERROR: (.*)$/.exec(line)).find(Boolean);
+  if (syntax) {
+    const [, file, line, column, error] = syntax;
+    return {
+      status: "error",
+      message: text.start.syntaxError(`${file}:${line}:${column}`, error!) + sourceExcerpt(file!, Number(line), Number(column)),
+      hint: text.start.syntaxErrorHint,
+    };
+  }
+  const inUse = output.find((line) => /EADDRINUSE|address already in use/i.test(line));
+  if (inUse) {
+    const port = /:(\d+)\b(?!.*:\d)/.exec(inUse)?.[1];
+    return {
+      status: "error",
+      message: text.start.portInUse(port, how, ctx.port),
+      expected: text.start.listeningOn(ctx.port),
+      hint: port && Number(port) !== ctx.port ? text.start.hardCodedPortHint(port) : text.start.portInUseHint,
+    };
+  }
+  if (code === 127 || output.some((line) => /command not found|not recognized as an internal/i.test(line))) {
+    return {
+      status: "error",
+      message: text.start.commandNotFound(code),
+      hint: text.start.commandNotFoundHint,
+    };
+  }
+  if (code === 0 && !signal) {
+    return {
+      status: "error",
+      message: text.start.exitedWithoutListening,
+      expected: text.start.listeningOn(ctx.port),
+      hint: text.start.exitedWithoutListeningHint,
+    };
+  }
+  return {
+    status: "error",
+    message: text.start.endedBeforeListening(how, ctx.port),
+    hint: text.start.endedBeforeListeningHint,
+  };
+}
+
+function sourceExcerpt(file: string, line: number, column: number): string {
+  try {
+    const text = readFileSync(file, "utf8").split("\n")[line - 1];
+    if (text === undefined) return "";
+    return `\n   ${line} | ${text}\n   ${" ".repeat(String(line).length)} | ${" ".repeat(column)}^`;
+  } catch {
+    return "";
+  }
+}
+
+/** With --port the student started the server; all we can do is knock. */
+async function checkExternalServer(ctx: CheckContext): Promise<Finding | null> {
+  for (const host of ["127.0.0.1", "::1"]) {
+    const ok = await canConnect(host, ctx.port, 1000);
+    if (ok) {
+      ctx.host = host;
+      return null;
+    }
+  }
+  return {
+    status: "error",
+    message: text.start.nothingListening(ctx.port),
+    hint: text.start.nothingListeningHint,
+  };
+}

@@ -1,0 +1,179 @@
+/** Phase 5: slow handlers must not make clients wait for each other, and counts stay exact. */
+import type { Check, CheckContext, Finding } from "../../types.ts";
+import { BURST, CLIENTS, text } from "../../text.ts";
+import { listenBacklog } from "../server-process.ts";
+import { ask, evidence, getRequest, randomPath, type Asked } from "./common.ts";
+import { countedView, view } from "./counter.ts";
+
+/** A server that serves together answers N (CLIENTS) clients in about 1 SLOW_MS; one at a time needs N. */
+const CONCURRENT_LIMIT = 2.5;
+
+/**
+ * How long a visit of the burst may take to get in, beyond the slow part. A server with a small
+ * listen backlog has no room in the kernel's queue for most of 50 connections at once: the kernel
+ * drops the handshakes it cannot queue, and TCP retries them after 1, 3 and 7 s. A correct server
+ * answers those too, only late, so the check waits for them.
+ */
+const BURST_GRACE_MS = 16_000;
+
+interface Together {
+  asked: Asked[];
+  /** When each client's request went out, from the start. */
+  sentAtMs: number[];
+  /** When each client had its whole response, from the start; null if never. */
+  doneAtMs: Array<number | null>;
+  /** How long the clients waited. */
+  waitedMs: number;
+}
+
+async function together(ctx: CheckContext): Promise<Together> {
+  const started = performance.now();
+  const limit = CONCURRENT_LIMIT * ctx.slowMs;
+  const doneAtMs: Array<number | null> = [];
+  const sentAtMs: number[] = [];
+  const asked = await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, i) => {
+      // From phase 6 on only GET /slow is slow: the check goes on holding the server to phase 5's lesson there.
+      const path = ctx.phase.number >= 6 ? "/slow" : randomPath(ctx);
+      const result = await ask(ctx, [{ data: getRequest(path) }], { timeoutMs: limit + 500 });
+      const connection = result.result.connection;
+      sentAtMs[i] = (connection ? connection.startedAt - started : 0) + result.result.lastSentAtMs;
+      // Answered: a whole response came, or the server closed after sending something.
+      doneAtMs[i] = result.result.received.length > 0 && !result.result.timedOut ? performance.now() - started : null;
+      return result;
+    }),
+  );
+  return { asked, sentAtMs, doneAtMs, waitedMs: limit + 500 };
+}
+
+/**
+ * The clients on a time line, a row each from when its request went out to when its answer came,
+ * so that "one after another" is seen: a staircase, where a server that serves together draws
+ * rows of one length.
+ */
+export function drawTimeline(sentAtMs: number[], doneAtMs: Array<number | null>, waitedMs: number): string[] {
+  const width = 40;
+  // A fixed scale (the wait), so that the axis reads the same on every run; a late answer is drawn at its end.
+  const end = waitedMs;
+  const column = (ms: number): number => Math.max(0, Math.min(width, Math.round((ms / end) * width)));
+  const label = "client 9  ".length;
+  const step = end <= 8000 ? 1000 : end <= 16_000 ? 2000 : 5000;
+  let axis = "";
+  for (let ms = 0; ms <= end; ms += step) {
+    const at = column(ms);
+    axis = axis.padEnd(at) + `${ms / 1000} s`;
+  }
+  const rows = doneAtMs.map((done, i) => {
+    const from = column(sentAtMs[i] ?? 0);
+    const bar = done === null ? "━".repeat(Math.max(0, width - from)) + "┄" : "━".repeat(Math.max(0, column(done) - from - 1)) + "●";
+    const note = done === null ? text.threads.timelineNoAnswer((waitedMs / 1000).toFixed(1)) : text.threads.timelineAnswer((done / 1000).toFixed(1));
+    return `${text.threads.timelineClient(i + 1).padEnd(label)}${" ".repeat(from)}${bar.padEnd(width - from + 1)} ${note}`;
+  });
+  return [" ".repeat(label) + axis, ...rows];
+}
+
+export const threadsSlow: Check = {
+  id: "threads.slow",
+  ...text.checks["threads.slow"],
+  async run(ctx) {
+    const { asked } = await ctx.memo("threads.together", () => together(ctx));
+    const tooFast = asked.find((a) => a.response && a.result.replyMs < ctx.slowMs - 50);
+    if (tooFast) {
+      return {
+        message: text.threads.tooFast(tooFast.result.replyMs, ctx.slowMs),
+        expected: text.threads.tooFastExpected(ctx.slowMs),
+        ...evidence(ctx, tooFast),
+      };
+    }
+    return null;
+  },
+};
+
+/** From phase 6 on, only GET /slow is slow: the same check, named for that route. */
+export const threadsSlowRoute: Check = { ...threadsSlow, id: "threads.slow-route", ...text.checks["threads.slow-route"] };
+
+export const threadsConcurrent: Check = {
+  id: "threads.concurrent",
+  ...text.checks["threads.concurrent"],
+  stopOnFail: true,
+  async run(ctx) {
+    const { asked, sentAtMs, doneAtMs, waitedMs } = await ctx.memo("threads.together", () => together(ctx));
+    const limit = CONCURRENT_LIMIT * ctx.slowMs;
+    const times = doneAtMs.map((ms) => (ms === null ? Infinity : ms));
+    const inTime = times.filter((ms) => ms <= limit).length;
+    if (inTime === CLIENTS) return null;
+    const timeline = drawTimeline(sentAtMs, doneAtMs, waitedMs);
+    return {
+      message: text.threads.oneAtATime(CLIENTS, ctx.slowMs, (limit / 1000).toFixed(1), inTime) + `   ${timeline.join("\n   ")}`,
+      sent: asked[0]?.result.sent,
+      expected: text.threads.oneAtATimeExpected(CLIENTS, (ctx.slowMs / 1000).toFixed(1)),
+      // From phase 6 on only /slow is slow, and from phase 7 on a request without Host is refused.
+      tryIt: text.threads.oneAtATimeTryIt(
+        `for i in 1 2 3; do (printf 'GET ${ctx.phase.number >= 6 ? "/slow" : "/"} HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n' | nc 127.0.0.1 ${ctx.tryPort} &); done`,
+      ),
+    };
+  },
+};
+
+export const threadsBurst: Check = {
+  id: "threads.burst",
+  ...text.checks["threads.burst"],
+  requires: ["threads.concurrent"],
+  async run(ctx) {
+    const first = await countedView(ctx);
+    if ("finding" in first) return first.finding;
+    const start = first.view.count!;
+    const waitMs = 3 * ctx.slowMs + BURST_GRACE_MS;
+    // The visits start a few milliseconds apart, all within a quarter of SLOW_MS: every one is still
+    // in the server's slow part when the last arrives (so a count that is read, awaited and written
+    // back loses updates), but they do not all knock in the same microsecond, which a server with
+    // the seed's listen(5) could only meet by luck (the kernel drops what its queue cannot hold).
+    const spacingMs = Math.min(5, ctx.slowMs / (4 * BURST));
+    const views = await Promise.all(
+      Array.from({ length: BURST }, async (_, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * spacingMs));
+        return ask(ctx, [{ data: getRequest("/") }], { timeoutMs: waitMs, connectTimeoutMs: BURST_GRACE_MS });
+      }),
+    );
+    // A visit that was never answered never reached the counter: that is not a counting mistake.
+    const unanswered = views.filter((asked) => !asked.response);
+    if (unanswered.length > 0) {
+      const connected = views.length - views.filter((asked) => asked.result.connectError).length;
+      const backlog = listenBacklog(ctx.port);
+      return {
+        message:
+          text.threads.unanswered(unanswered.length, BURST, Math.round(waitMs / 1000), connected) +
+          (backlog !== null && backlog < BURST ? text.threads.smallBacklog(backlog) : text.threads.stuckUnderLoad),
+        hint: backlog !== null && backlog < BURST ? text.threads.smallBacklogHint : text.threads.stuckUnderLoadHint,
+        ...evidence(ctx, unanswered[0]!),
+        tryIt: text.threads.burstTryIt(ctx.tryPort),
+      } satisfies Finding;
+    }
+    const counts = views.map((asked) => {
+      const match = /accessed\s+(\d+)\s+times?/i.exec(asked.response!.body.toString("utf8"));
+      return match ? Number(match[1]) : null;
+    });
+    const missing = counts.filter((count) => count === null).length;
+    if (missing > 0) {
+      const bad = views[counts.indexOf(null)]!;
+      return { message: text.threads.noCount(missing, BURST), ...evidence(ctx, bad) } satisfies Finding;
+    }
+    const expected = Array.from({ length: BURST }, (_, i) => start + 1 + i);
+    const got = (counts as number[]).slice().sort((a, b) => a - b);
+    const repeated = [...new Set(got.filter((count, i) => got.indexOf(count) !== i))];
+    const after = await view(ctx, "/");
+    const wrong = repeated.length > 0 || got.join() !== expected.join() || after.count !== start + BURST + 1;
+    if (!wrong) return null;
+    const times = (count: number): number => got.filter((c) => c === count).length;
+    return {
+      message:
+        text.threads.countBefore(BURST, start) +
+        (repeated.length > 0
+          ? text.threads.repeatedCounts(new Set(got).size, repeated.slice(0, 3).map((c) => text.threads.shownTimes(c, times(c))).join(", "))
+          : text.threads.countRange(got[0], got.at(-1))) +
+        text.threads.nextVisit(after.count),
+      expected: text.threads.burstExpected(start + 1, start + BURST, start + BURST + 1),
+      hint: repeated.length > 0 ? this.hints[0] : undefined,
+    };
+  },
+};

@@ -1,0 +1,107 @@
+/**
+ * The rules the response reader and the checks hold a server to, each with where it comes from.
+ * A finding names its rule so that a student (and an instructor) can look it up: an RFC section
+ * with its MUST or SHOULD, or "this lab's rule" with the reason the lab asks for more than the RFC.
+ */
+import { text } from "../text.ts";
+
+export type RuleLevel = "MUST" | "SHOULD" | "lab";
+
+export interface Rule {
+  /** "RFC 9112 §6.3 (5)", or "this lab's rule". */
+  ref: string;
+  level: RuleLevel;
+  /** For the lab's own rules: why the lab asks for it although the RFC allows otherwise. */
+  why?: string;
+}
+
+const must = (ref: string): Rule => ({ ref, level: "MUST" });
+const should = (ref: string): Rule => ({ ref, level: "SHOULD" });
+const lab = (why: string, ref: string = text.rules.labRef): Rule => ({ ref, level: "lab", why });
+
+export const RULES = {
+  /** RFC 9110 §2.2: "A sender MUST NOT generate protocol elements that do not match the grammar". */
+  messageFormat: must("RFC 9112 §2.1"),
+  lineEnds: must("RFC 9112 §2.2"),
+  statusLine: must("RFC 9112 §4"),
+  /** "A server MUST NOT send a version to which it is not conformant": HTTP/1.2 does not exist, HTTP/2 has no text status line. */
+  version: must("RFC 9110 §6.2"),
+  statusCode: must("RFC 9110 §15"),
+  upgrade: must("RFC 9110 §15.2.2"),
+  fieldLine: must("RFC 9112 §5"),
+  noSpaceBeforeColon: must("RFC 9112 §5.1"),
+  obsFold: must("RFC 9112 §5.2"),
+  fieldValue: must("RFC 9110 §5.5"),
+  listSyntax: must("RFC 9110 §5.6.1"),
+  contentLength: must("RFC 9112 §6.3 (5)"),
+  oneContentLength: must("RFC 9110 §8.6"),
+  noLengthOn1xx204: must("RFC 9110 §8.6"),
+  noTeOn1xx204: must("RFC 9112 §6.1"),
+  teOnHttp10: must("RFC 9112 §6.1"),
+  teWithLength: must("RFC 9112 §6.2"),
+  chunkedOnce: must("RFC 9112 §7"),
+  chunked: must("RFC 9112 §7.1"),
+  noBws: must("RFC 9110 §5.6.3"),
+  noContent: must("RFC 9112 §6.3 (1)"),
+  incomplete: must("RFC 9112 §8"),
+  extraBytes: must("RFC 9112 §6.3"),
+  /** No TE header in the checker's requests: it accepts no transfer coding but chunked. */
+  transferCoding: lab(text.rules.transferCodingWhy, "RFC 9110 §10.1.4"),
+  /** Phases 3 to 5 ask for Content-Length: a close-delimited or chunked body is valid HTTP/1.1. */
+  contentLengthWanted: lab(text.rules.contentLengthWhy),
+  connectionClose: must("RFC 9112 §9.3"),
+  /** "The origin server MUST generate an Allow header field in a 405 response". */
+  allowOn405: must("RFC 9110 §15.5.6"),
+  /** Methods are case-sensitive; an unknown one SHOULD get 501. */
+  methodCase: should("RFC 9110 §9.1"),
+  /** "The server SHOULD send the same header fields in response to a HEAD request as … GET". */
+  headSameHead: should("RFC 9110 §9.3.2"),
+  // Requests, read by the server (phase 7 on).
+  /** "Field names are case-insensitive": the definition of a field name, not a MUST sentence. */
+  fieldNamesCaseless: lab(text.rules.caselessWhy, "RFC 9110 §5.1"),
+  /** A recipient MAY combine repeated field lines, in order, with commas; the lab asks for it. */
+  combineFields: lab(text.rules.combineWhy, "RFC 9110 §5.3"),
+  /** The whitespace around a field line value is not part of the value. */
+  fieldValueTrim: lab(text.rules.trimWhy, "RFC 9112 §5.1"),
+  /** field-line = field-name ":" OWS field-value OWS; field-name is a token. */
+  fieldLineSyntax: lab(text.rules.fieldLineWhy, "RFC 9112 §5"),
+  /** "A server MUST reject, with … 400 (Bad Request), any received request message that contains whitespace between a header field name and colon." */
+  noSpaceBeforeColonRequest: must("RFC 9112 §5.1"),
+  /** A server MUST either reject a request with obs-fold (400) or replace each obs-fold with SP. */
+  obsFoldRequest: must("RFC 9112 §5.2"),
+  /** "A server MUST respond with a 400 … to any HTTP/1.1 request message that lacks a Host header field and to any request message that contains more than one". */
+  hostRequired: must("RFC 9112 §3.2"),
+  /** "An origin server with a clock MUST generate a Date header field in all 2xx, 3xx, and 4xx responses". */
+  dateRequired: must("RFC 9110 §6.6.1"),
+  /** A sender MUST generate an HTTP-date as IMF-fixdate, in GMT. */
+  dateFormat: must("RFC 9110 §5.6.7"),
+  serverField: lab(text.rules.serverWhy, "RFC 9110 §10.2.4"),
+  /** "A sender that generates a message containing content SHOULD generate a Content-Type header field". */
+  contentTypeField: should("RFC 9110 §8.3"),
+  /** A server that receives fields larger than it wishes to process MUST answer with a 4xx (431, RFC 6585 §5). */
+  fieldsTooLarge: must("RFC 9110 §5.4"),
+  /** The limit is the server's choice; the lab sets its floor at 16 KiB and its ceiling at 64 KiB. */
+  headLimitFloor: lab(text.rules.headLimitWhy, "RFC 9110 §5.4"),
+  // The request target, decoded (phase 8 on).
+  percentEncoding: lab(text.rules.percentWhy, "RFC 3986 §2.1"),
+  segmentsFirst: lab(text.rules.segmentsFirstWhy, "RFC 3986 §2.4"),
+  decodeOnce: lab(text.rules.decodeOnceWhy, "RFC 3986 §2.4"),
+  plusInPath: lab(text.rules.plusInPathWhy, "RFC 3986 §2.2"),
+  formPlus: lab(text.rules.formPlusWhy, "URL Standard §5.1"),
+  querySplitFirst: lab(text.rules.querySplitFirstWhy, "URL Standard §5.1"),
+  // Files (phase 9 on).
+  /** "The server SHOULD generate a Location header field in the response containing a preferred URI reference". */
+  locationOn3xx: should("RFC 9110 §15.4.2"),
+  /** An origin server SHOULD send Last-Modified when it can tell the representation's modification date. */
+  lastModified: should("RFC 9110 §8.8.2"),
+  notModified: lab(text.rules.notModifiedWhy, "RFC 9110 §13.1.3"),
+  streamLarge: lab(text.rules.streamWhy),
+  /** "An origin server needs to avoid accessing names that have a special significance to the system". */
+  traversal: lab(text.rules.traversalWhy, "RFC 9110 §17.3"),
+} satisfies Record<string, Rule>;
+
+/** How a report shows a rule: "RFC 9112 §6.3 (5), a MUST" or "this lab's rule: …". */
+export function describeRule(rule: Rule): string {
+  if (rule.level === "lab") return text.rules.labRule(rule.ref, rule.why ?? "");
+  return text.rules.rfcRule(rule.ref, rule.level);
+}

@@ -1,0 +1,310 @@
+/**
+ * Runs one phase: start the server, run its checks in order, stop the server, and return the
+ * results. It prints nothing itself; the report module turns the results into words.
+ */
+import { existsSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { ModuleCaller } from "./module-caller.ts";
+import { createRng } from "./rng.ts";
+import { keepSite, makeSite, removeSite } from "./site.ts";
+import { Reference } from "./reference.ts";
+import { SERVER_TZ, ServerProcess } from "./server-process.ts";
+import type { Check, CheckContext, CheckResult, Finding, Phase, RunReport, Target } from "../types.ts";
+import { text } from "../text.ts";
+import { visible } from "./visible.ts";
+
+export const DEFAULT_SLOW_MS = 1000;
+const CHECK_BOUND_MS = 60_000;
+/** A whole phase never takes longer than this; the checks left are reported as not run. */
+const PHASE_BOUND_MS = 180_000;
+
+/** A problem with how the checker was called (exit status 2), not with the student's server. */
+export class UsageError extends Error {}
+
+export interface RunOptions {
+  phase: Phase;
+  target: Target;
+  seed: number;
+  /** The lab's root folder: commands run here, and paths in messages are relative to it. */
+  root: string;
+  slowMs?: number;
+  /** How long the server may take to start listening (default 10 s). */
+  startupTimeoutMs?: number;
+  /** The port in "try it" lines (the student's own server): 8000 unless --port says otherwise. */
+  tryPort?: number;
+  /** Also run the checks that drive a real browser (--browser). */
+  browser?: boolean;
+  /** Show what the reference solution answers beside a failed request (default: from phase 6 on). */
+  compare?: boolean;
+  /** After a failure, keep the run's folder of files (WEB_ROOT) for the "try it" lines (npm run phase does). */
+  keepSiteOnFailure?: boolean;
+  /**
+   * Stops the run from outside (a grader's time bound): the server is stopped at once, the check
+   * under way counts as an error unless it passed, and the checks left are reported as not run.
+   */
+  signal?: AbortSignal;
+  /** Called once the port is chosen, before the first check. */
+  onStart?: (info: { port: number; slowMs: number }) => void;
+  onResult?: (result: CheckResult) => void;
+}
+
+/**
+ * A port for the server: free now, and below the ephemeral ports the system hands out for
+ * listen(0) and for outgoing connections (from 32768 on Linux, 49152 on macOS and Windows).
+ * Between this probe and the server's own listen the port is free for anyone to take; up here,
+ * the checker's own proxies and clients (which get ephemeral ports) never do.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  return listenAnywhere();
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+function listenAnywhere(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function serverCommand(target: Target, root: string): string[] | string | null {
+  if (target.kind === "port") return null;
+  if (target.kind === "cmd") return target.command;
+  if (!existsSync(target.file)) {
+    throw new UsageError(text.run.noFile(target.label));
+  }
+  return [process.execPath, "--import", import.meta.resolve("tsx"), path.relative(root, target.file)];
+}
+
+export async function runPhase(options: RunOptions): Promise<RunReport> {
+  const { phase, target, root } = options;
+  const started = performance.now();
+  const command = serverCommand(target, root);
+  const port = target.kind === "port" ? target.port : await freePort();
+  const slowMs = phase.env ? (options.slowMs ?? DEFAULT_SLOW_MS) : 0;
+  // Its own random names, from the seed, so that the checks' words (from ctx.rng) stay as they were.
+  const site = phase.site && target.kind !== "port" ? makeSite(createRng(options.seed ^ 0x5173), options.keepSiteOnFailure) : null;
+
+  const serverEnv = {
+    TZ: SERVER_TZ,
+    ...(phase.env?.({ slowMs, site }) ?? {}),
+    // Python buffers print() when its output is a pipe; the checker must see it at once.
+    PYTHONUNBUFFERED: "1",
+    NO_COLOR: "1",
+  };
+  const server = command === null ? null : new ServerProcess({ command, cwd: root, env: { PORT: String(port), ...serverEnv } });
+  // In the bonus phases the expected answer is a whole response: show the reference's beside a failure.
+  const gradingTheSolution = target.kind === "file" && path.resolve(target.file) === path.resolve(root, phase.solution);
+  const reference = (options.compare ?? phase.number >= 6) && !gradingTheSolution ? new Reference(phase, root, serverEnv, freePort) : null;
+  const module = target.kind === "file" && phase.checks.some((check) => check.needsModule) ? new ModuleCaller(target.file, undefined, root) : null;
+  module?.start();
+
+  // The time of the shared exchanges the running check reused (added to that check's own time).
+  let reusedMs = 0;
+  const takeReusedMs = (): number => {
+    const ms = reusedMs;
+    reusedMs = 0;
+    return ms;
+  };
+
+  const memos = new Map<string, Promise<unknown>>();
+  /** How long each shared exchange took; a check that reads one made earlier is shown taking that long too. */
+  const memoMs = new Map<string, number>();
+  const results: CheckResult[] = [];
+  const ctx: CheckContext = {
+    phase,
+    target,
+    rng: createRng(options.seed),
+    host: "127.0.0.1",
+    port,
+    tryPort: options.tryPort ?? (target.kind === "port" ? target.port : 8000),
+    slowMs,
+    startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
+    browser: options.browser ?? false,
+    site,
+    server,
+    module,
+    passed: (id) => results.some((result) => result.id === id && result.status === "pass"),
+    memo<T>(key: string, make: () => Promise<T>): Promise<T> {
+      if (!memos.has(key)) {
+        const began = performance.now();
+        memos.set(
+          key,
+          make().finally(() => memoMs.set(key, performance.now() - began)),
+        );
+      } else if (memoMs.has(key)) {
+        reusedMs += memoMs.get(key)!;
+      }
+      return memos.get(key) as Promise<T>;
+    },
+  };
+
+  options.onStart?.({ port, slowMs });
+  const record = (result: CheckResult): void => {
+    results.push(result);
+    options.onResult?.(result);
+  };
+  let stopReason: string | null = null;
+  const { signal } = options;
+  const stopNow = (): void => {
+    module?.stop();
+    void server?.stop();
+  };
+  signal?.addEventListener("abort", stopNow, { once: true });
+  const stopped = (): string => text.run.stopped(signal?.reason instanceof Error ? signal.reason.message : text.run.endedFromOutside);
+
+  try {
+    for (const [index, check] of phase.checks.entries()) {
+      const number = `${phase.number}.${index + 1}`;
+      if (!stopReason && signal?.aborted) stopReason = text.run.notRun(stopped());
+      if (!stopReason && performance.now() - started > PHASE_BOUND_MS) {
+        stopReason = text.run.phaseTooLong(PHASE_BOUND_MS / 1000);
+      }
+      const skip = stopReason ?? whySkip(check, ctx, results);
+      if (skip) {
+        record({ id: check.id, number, title: check.title, status: "skip", durationMs: 0, finding: { message: skip } });
+        continue;
+      }
+      takeReusedMs();
+      const result = await runCheck(check, number, ctx);
+      result.durationMs += Math.round(takeReusedMs());
+      if (reference && result.status === "fail" && result.finding && !signal?.aborted) {
+        result.finding.reference = (await reference.answer(result.finding, slowMs)) ?? undefined;
+      }
+      if (signal?.aborted) {
+        const why = stopped();
+        record(result.status === "pass" || result.status === "skip" ? result : { ...result, status: "error", finding: { status: "error", message: `${why[0]!.toUpperCase()}${why.slice(1)}.` }, hint: undefined });
+        stopReason = text.run.notRun(why);
+        continue;
+      }
+      if (server && server.hasExited()) {
+        await server.exited;
+        const exit = server.exit!;
+        const how = exit.signal ? text.run.endedBy(exit.signal) : text.run.exitedWith(exit.code);
+        if (result.status === "pass") {
+          record(result);
+          record({
+            id: "server.alive",
+            number: `${number}+`,
+            title: text.run.keepsRunning,
+            status: "fail",
+            durationMs: 0,
+            finding: {
+              message:
+                exit.code === 0 ? text.run.endedOnItsOwn : text.run.endedDuringPassed(how),
+            },
+            hint:
+              exit.code === 0 ? text.run.dontExitHint : text.run.firstErrorHint,
+            serverTail: server.tail(12),
+          });
+        } else {
+          // Unless the finding already says so (the words of text.reactions.crashed and exitedCleanly:
+          // a translation that changes "crashed"/"exited" there must change this test too).
+          if (check.id !== "start" && !/crashed|exited/.test(result.finding!.message)) {
+            result.finding!.message += text.run.endedDuringThis(how);
+          }
+          result.serverTail = server.tail(12);
+          record(result);
+        }
+        stopReason = text.run.noLongerRunning(how);
+        continue;
+      }
+      record(result);
+      if (result.status !== "pass" && result.status !== "skip" && check.stopOnFail) {
+        stopReason = text.run.fixFirst(number);
+      }
+    }
+  } finally {
+    signal?.removeEventListener("abort", stopNow);
+    module?.stop();
+    await Promise.all([server?.stop(), reference?.stop()]);
+    // Kept, the student can serve the very files the failed checks asked for; the next run that
+    // makes a site removes it (checker/grader/site.ts).
+    if (site) {
+      if (options.keepSiteOnFailure && results.some((result) => result.status === "fail" || result.status === "error")) keepSite(site);
+      else removeSite(site);
+    }
+  }
+  if (server && server.leftBehind.length > 0) {
+    // Found only once the server was stopped: a result of its own, after the phase's checks.
+    const last = results.at(-1)?.number.replace(/\+$/, "") ?? `${phase.number}.0`;
+    record({
+      id: "server.stops",
+      number: `${last}+`,
+      title: text.run.stopsTitle,
+      status: "fail",
+      durationMs: 0,
+      finding: { message: text.run.leftRunning(server.leftBehind.map((left) => `pid ${left.pid}, ${visibleCommand(left.command)}`)) },
+      hint: text.run.leftRunningHint,
+    });
+  }
+  const keptWebRoot = site && existsSync(site.root) ? site.root : undefined;
+  return { phase, target, seed: options.seed, port, slowMs, browser: ctx.browser, results, durationMs: Math.round(performance.now() - started), keptWebRoot };
+}
+
+/** A command line as the student may read it: control bytes escaped, long ones cut. */
+function visibleCommand(command: string): string {
+  const shown = visible(command).replaceAll("\\n\n", "\\n");
+  return shown.length > 120 ? `${shown.slice(0, 120)}…` : shown;
+}
+
+function whySkip(check: Check, ctx: CheckContext, results: CheckResult[]): string | null {
+  if (check.needsModule && !ctx.module) {
+    return text.run.needsModule;
+  }
+  if (check.needsBrowser && !ctx.browser) return text.run.needsBrowser;
+  if (check.needsOutput && !ctx.server) return text.run.needsOutput;
+  const unmet = (check.requires ?? []).map((id) => results.find((result) => result.id === id)).filter((result) => result && result.status !== "pass");
+  if (unmet.length > 0) return text.run.needsFirst(unmet.map((result) => result!.number).join(text.run.and));
+  return null;
+}
+
+async function runCheck(check: Check, number: string, ctx: CheckContext): Promise<CheckResult> {
+  const started = performance.now();
+  let finding: Finding | null;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const bound = new Promise<Finding>((resolve) => {
+      timer = setTimeout(() => resolve({ message: text.run.checkTimeout(CHECK_BOUND_MS / 1000) }), CHECK_BOUND_MS);
+    });
+    finding = await Promise.race([check.run(ctx), bound]);
+  } catch (error) {
+    // A bug in the checker is not the student's fault: say so, without a stack trace.
+    const message = error instanceof Error ? error.message : String(error);
+    finding = { status: "error", message: text.run.checkerFailed(message) };
+    if (process.env.LAB_DEBUG) console.error(error);
+  } finally {
+    clearTimeout(timer);
+  }
+  const durationMs = Math.round(performance.now() - started);
+  if (!finding) return { id: check.id, number, title: check.title, status: "pass", durationMs };
+  const status = finding.status ?? "fail";
+  // What the server prints about the last exchange (a reset it saw, say) may still be on its way.
+  if (status !== "skip" && ctx.server) await new Promise((resolve) => setTimeout(resolve, 80));
+  return {
+    id: check.id,
+    number,
+    title: check.title,
+    status,
+    durationMs,
+    finding,
+    hint: status === "skip" ? undefined : (finding.hint ?? check.hints[0]),
+    // A check that only calls the student's functions has nothing to do with the server's output.
+    serverTail: status === "skip" || check.needsModule ? undefined : ctx.server?.tail(12),
+  };
+}
