@@ -244,6 +244,9 @@ export const text = {
     unsupportedNode: (version: string, lines: number[], tooOld: boolean) =>
       `Note: this lab is tested on Node.js ${lines.slice(0, -1).join(", ")} and ${lines.at(-1)}; this is Node.js ${version}` +
       `${tooOld ? ", whose line no longer gets fixes" : ""}. The checks run, but if a verdict looks odd, install one of those (nodejs.org).`,
+    /** One line on stderr on native Windows (native-windows.ts); then every entry point but the client stops. */
+    nativeWindows:
+      'The lab does not run on native Windows (its checker needs POSIX signals and process groups): use WSL 2 (Ubuntu), install Node.js there and run the lab inside it, as on Linux; see "On Windows" in README.md.',
     usage: (phases: string, slowMs: number) => `Usage: npm run phase <phase> [-- options]
 
   <phase>            a number or a name: ${phases}
@@ -411,13 +414,15 @@ Examples:
 
 Every folder in <submissions-dir> is one student's submission: a copy of this lab
 (its phases/<n>-<slug>/server.ts are graded), or, with --cmd, any program run in that folder.
-Writes grades.csv and grades.md (one row per student, points and pass/fail/error per phase).
+Writes grades.csv and grades.md (one row per student: per phase, pass/fail/error and points out
+of the phase's maximum, 100 less the points of the checks that cannot be run here).
 
 Options:
   --phases <list>     the phases to grade: 1-5 (default), 3, 1,3 or 2-4
   --cmd "<command>"   start each submission's server with this command, run in the
                       submission's folder; {phase} becomes the phase number, {slug} its name
-                      (e.g. --cmd "python3 server_{phase}.py"); it must listen on $PORT
+                      (e.g. --cmd "python3 server_{phase}.py"); it must listen on $PORT;
+                      the checks that call TypeScript functions are left out, with their points
   --out <dir>         where grades.csv and grades.md go (default: <submissions-dir>)
   --timeout-s <s>     bound on one phase run of one submission (default ${timeoutS}); a run
                       over it counts as an error and its server is stopped
@@ -449,9 +454,18 @@ Examples:
       `phases ${phases}, seed ${seed}, at most ${timeoutS} s per phase run` +
       (cmd !== undefined ? `, each server started with \`${cmd}\`` : "") +
       ".",
+    outOf: (phases: string, total: number, leftOut: string) => `Out of: ${phases} (${total} in all).${leftOut}`,
+    outOfPhase: (phase: number, maxPoints: number) => `phase ${phase} ${maxPoints}`,
+    leftOut: (why: string) => ` A phase is out of less than 100 when some of its checks cannot be run here: they are left out, points and all. ${why}.`,
+    leftOutCallFunctions: (numbers: string[]) =>
+      `${numbers.join(", ")} ${numbers.length === 1 ? "calls" : "call"} the functions of a TypeScript server.ts, which a server started with --cmd has none of`,
+    leftOutDriveBrowser: (numbers: string[]) =>
+      `${numbers.join(", ")} ${numbers.length === 1 ? "drives" : "drive"} a browser, which the grader does not start (npm run phase <n> -- --browser does)`,
     missingCell: "– missing",
     explanation: [
-      "Each phase is worth 100 points, split evenly among its checks; a check earns its points when it passes.",
+      "Each phase's 100 points are split evenly among its checks; a check earns its points when it passes. " +
+        "A cell reads points/maximum, the phase's maximum above (the checks that cannot be run here left out). " +
+        "To compare students graded with --cmd with students graded on their server.ts, use pass, or points as a share of the maximum.",
       "**pass**: every check passed. **fail**: the server ran and answered wrongly (in brackets: the first check that failed). " +
         "**error**: the server never ran properly (a crash at start, the wrong port, missing functions), or the run went over the time bound " +
         "(it keeps the points of the checks it passed before). " +

@@ -7,7 +7,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { toCsv, toMarkdown, type SubmissionGrade } from "../checker/class/grade.ts";
+import { outOfLine, phaseMaxima, toCsv, toMarkdown, type SubmissionGrade } from "../checker/class/grade.ts";
+import { checkPoints } from "../checker/class/json.ts";
 import { findPhase, phases } from "../checker/manifest.ts";
 import { brokenCases } from "./broken/cases.ts";
 import { ROOT, SEED, applyPatch } from "./broken/harness.ts";
@@ -158,10 +159,12 @@ describe("a class of lab copies", () => {
     expect(graded(), "the grader did not run").toBeDefined();
     const md = readFileSync(path.join(out, "grades.md"), "utf8");
     expect(md).toContain("| student | 1 bind | 2 parse | 3 respond | total |");
-    expect(md).toContain("| alice | 100 pass | 100 pass | 100 pass | 300 / 300 |");
-    expect(md).toContain("| erin | – missing | – missing | – missing | 0 / 300 |");
-    expect(md).toMatch(/^\| carol \| 0 error \(1\.1\) \| 0 error \(2\.1\) \| 0 error \(3\.1\) \| 0 \/ 300 \|$/m);
-    expect(md).toMatch(new RegExp(`^\\| bob \\| 100 pass \\| \\d+ fail \\(${numberOf(2, broken.firstFailure).replace(".", "\\.")}\\) \\| – missing \\| \\d+ / 300 \\|$`, "m"));
+    expect(md).toContain("| alice | 100/100 pass | 100/100 pass | 100/100 pass | 300/300 |");
+    expect(md).toContain("| erin | – missing | – missing | – missing | 0/300 |");
+    expect(md).toMatch(/^\| carol \| 0\/100 error \(1\.1\) \| 0\/100 error \(2\.1\) \| 0\/100 error \(3\.1\) \| 0\/300 \|$/m);
+    expect(md).toMatch(new RegExp(`^\\| bob \\| 100/100 pass \\| \\d+/100 fail \\(${numberOf(2, broken.firstFailure).replace(".", "\\.")}\\) \\| – missing \\| \\d+/300 \\|$`, "m"));
+    // Phases 1-3 of a server.ts have nothing left out: each is out of 100, and the line says no more.
+    expect(md).toContain("\nOut of: phase 1 100, phase 2 100, phase 3 100 (300 in all).\n");
     expect(md).toContain(`seed ${SEED}`);
     // The tables went to --out, not into the submissions.
     expect(existsSync(path.join(dir, "grades.csv"))).toBe(false);
@@ -178,7 +181,7 @@ test("a run over --timeout-s is an error, and its server is stopped", { timeout:
   // Default --out: the submissions folder itself (and the tables are no submissions the next time).
   const [row] = readCsv(path.join(dir, "grades.csv"));
   expect(row).toMatchObject({ student: "dave", phase1_status: "error" });
-  expect(readFileSync(path.join(dir, "grades.md"), "utf8")).toMatch(/\| dave \| \d+ error \(over the 1 s bound\) \|/);
+  expect(readFileSync(path.join(dir, "grades.md"), "utf8")).toMatch(/\| dave \| \d+\/100 error \(over the 1 s bound\) \|/);
   expect(processesIn(dir), "servers left running").toEqual([]);
 });
 
@@ -186,16 +189,102 @@ test("with --cmd, any program is run in each submission's folder, {phase} replac
   const dir = tempFolder("cmd");
   mkdirSync(path.join(dir, "ana"));
   writeFileSync(path.join(dir, "ana", "server_1.ts"), solution(1));
-  mkdirSync(path.join(dir, "ben")); // has no server_1.ts: the command fails, an error
+  writeFileSync(path.join(dir, "ana", "server_2.ts"), solution(2));
+  mkdirSync(path.join(dir, "ben")); // has no server_<n>.ts: the command fails, an error
   const tsx = import.meta.resolve("tsx");
-  const run = await grader([dir, "--phases", "1", "--cmd", `node --import ${tsx} server_{phase}.ts`, "--timeout-s", "60"], 100_000);
+  const run = await grader([dir, "--phases", "1,2", "--cmd", `node --import ${tsx} server_{phase}.ts`, "--timeout-s", "60"], 100_000);
   expect(run.code, run.out + run.err).toBe(0);
+  // Phase 2 has checks that call parseRequest; under --cmd they are left out, and the phase is out of less than 100.
+  const max2 = 100 - cmdLeftOut(2).points;
+  const total = 100 + max2;
+  expect(max2).toBeLessThan(100);
   const rows = readCsv(path.join(dir, "grades.csv"));
   expect(rows).toEqual([
     expect.objectContaining({ student: "ana", phase1_status: "pass", phase1_points: "100", phase1_max: "100" }),
     expect.objectContaining({ student: "ben", phase1_status: "error", phase1_points: "0", phase1_first_problem: "1.1" }),
   ]);
-  expect(readFileSync(path.join(dir, "grades.md"), "utf8")).toContain("server_{phase}.ts");
+  expect(rows[0]).toMatchObject({ phase2_status: "pass", phase2_points: String(max2), phase2_max: String(max2), total: String(total), max_total: String(total) });
+  expect(rows[1]).toMatchObject({ phase2_status: "error", phase2_points: "0", phase2_max: String(max2), total: "0", max_total: String(total) });
+  const md = readFileSync(path.join(dir, "grades.md"), "utf8");
+  expect(md).toContain("server_{phase}.ts");
+  // A solution passes in full: its cells read its real maximum, not 100, and so does the total.
+  expect(md).toContain(`| ana | 100/100 pass | ${max2}/${max2} pass | ${total}/${total} |`);
+  expect(md).toContain(`| ben | 0/100 error (1.1) | 0/${max2} error (2.1) | 0/${total} |`);
+  expect(md).toContain(`Out of: phase 1 100, phase 2 ${max2} (${total} in all).`);
+  expect(md).toContain(`${cmdLeftOut(2).numbers.join(", ")} call the functions of a TypeScript server.ts`);
+  expect(md).not.toMatch(/worth 100 points/);
+  // The same maxima on the terminal: before the first submission, and on its line.
+  expect(run.out).toContain(`Out of: phase 1 100, phase 2 ${max2} (${total} in all).`);
+  expect(run.out).toMatch(new RegExp(`\\] ana +1 pass 100/100 · 2 pass ${max2}/${max2} · total ${total}/${total} `));
+});
+
+/** The checks of a phase that --cmd leaves out (they call the TypeScript file's functions), from the manifest. */
+function cmdLeftOut(phaseNumber: number): { numbers: string[]; points: number } {
+  const phase = findPhase(String(phaseNumber))!;
+  const points = checkPoints(phase);
+  const left = phase.checks.flatMap((check, index) => (check.needsModule ? [{ number: `${phaseNumber}.${index + 1}`, worth: points[index]! }] : []));
+  return { numbers: left.map((check) => check.number), points: left.reduce((sum, check) => sum + check.worth, 0) };
+}
+
+describe("each phase is out of its real maximum, not always 100", () => {
+  test("under --cmd, a phase loses the points of the checks that call functions; a server.ts loses only the browser's", () => {
+    for (const phase of phases) {
+      const browser = phase.checks.flatMap((check, index) => (check.needsBrowser ? [{ number: `${phase.number}.${index + 1}`, worth: checkPoints(phase)[index]! }] : []));
+      const browserPoints = browser.reduce((sum, check) => sum + check.worth, 0);
+      const [cmd] = phaseMaxima([phase], true);
+      const [file] = phaseMaxima([phase], false);
+      expect(cmd, `phase ${phase.number}`).toMatchObject({ maxPoints: 100 - cmdLeftOut(phase.number).points - browserPoints, callFunctions: cmdLeftOut(phase.number).numbers });
+      expect(file, `phase ${phase.number}`).toMatchObject({ maxPoints: 100 - browserPoints, callFunctions: [], driveBrowser: browser.map((check) => check.number) });
+    }
+    // What the issue was about: phases 2 and 3 are not out of 100 under --cmd.
+    expect(phaseMaxima([findPhase("2")!, findPhase("3")!], true).map((maximum) => maximum.maxPoints).every((max) => max < 100)).toBe(true);
+  });
+
+  test("the line above the table names each maximum, their sum, and which checks are left out and why", () => {
+    const graded = phases.slice(0, 4);
+    const maxima = phaseMaxima(graded, true);
+    const total = maxima.reduce((sum, maximum) => sum + maximum.maxPoints, 0);
+    const line = outOfLine(maxima);
+    expect(line).toContain(`Out of: ${maxima.map((maximum) => `phase ${maximum.phase.number} ${maximum.maxPoints}`).join(", ")} (${total} in all).`);
+    expect(line).toContain(`${[2, 3].flatMap((n) => cmdLeftOut(n).numbers).join(", ")} call the functions of a TypeScript server.ts`);
+    expect(line).toMatch(/4\.\d+ drives a browser/);
+    expect(outOfLine(phaseMaxima([phases[0]!], false))).toBe("Out of: phase 1 100 (100 in all).");
+  });
+
+  test("grades.md under --cmd: every cell is points/maximum, and the total is their sum, out of the sum of the maxima", () => {
+    const graded = phases.slice(0, 4);
+    const maxima = phaseMaxima(graded, true);
+    // A solution (every check it can be given passes) and a submission that fails half of each phase.
+    const grade = (student: string, share: number): SubmissionGrade => {
+      const phaseGrades = maxima.map(({ phase, maxPoints }) => ({
+        phase,
+        status: share === 1 ? ("pass" as const) : ("fail" as const),
+        points: Math.round(maxPoints * share),
+        maxPoints,
+        firstProblem: share === 1 ? null : `${phase.number}.1`,
+        note: null,
+        durationMs: 0,
+      }));
+      return {
+        student,
+        phases: phaseGrades,
+        points: phaseGrades.reduce((sum, p) => sum + p.points, 0),
+        maxPoints: phaseGrades.reduce((sum, p) => sum + p.maxPoints, 0),
+      };
+    };
+    const md = toMarkdown([grade("ana", 1), grade("ben", 0.5)], graded, { seed: 1, timeoutS: 120, cmd: "python3 server_{phase}.py", when: new Date(0) });
+    const total = maxima.reduce((sum, maximum) => sum + maximum.maxPoints, 0);
+    expect(md).toContain(`| ana | ${maxima.map((m) => `${m.maxPoints}/${m.maxPoints} pass`).join(" | ")} | ${total}/${total} |`);
+    expect(md).toContain(`(${total} in all)`);
+    expect(md).not.toMatch(/worth 100 points/);
+    for (const row of md.split("\n").filter((line) => /^\| (ana|ben) \|/.test(line))) {
+      const cells = row.split(" | ").slice(1).map((cell) => /^(\d+)\/(\d+)/.exec(cell)!.slice(1).map(Number));
+      const [points, max] = cells.pop()!;
+      expect(cells.map(([, cellMax]) => cellMax), row).toEqual(maxima.map((m) => m.maxPoints));
+      expect(points, row).toBe(cells.reduce((sum, [cellPoints]) => sum + cellPoints!, 0));
+      expect(max, row).toBe(total);
+    }
+  });
 });
 
 describe("usage errors exit 2 and grade nothing", () => {
@@ -238,5 +327,5 @@ test("the tables quote what needs quoting", () => {
     maxPoints: 100,
   };
   expect(toCsv([grade], [phase]).split("\n")[1]).toBe('"Smith, ""Pat"" | 2",49,100,fail,1.2,49,100');
-  expect(toMarkdown([grade], [phase], { seed: 1, timeoutS: 120, when: new Date(0) })).toContain("| Smith, \"Pat\" \\| 2 | 49 fail (1.2) | 49 / 100 |");
+  expect(toMarkdown([grade], [phase], { seed: 1, timeoutS: 120, when: new Date(0) })).toContain("| Smith, \"Pat\" \\| 2 | 49/100 fail (1.2) | 49/100 |");
 });

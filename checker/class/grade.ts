@@ -12,13 +12,14 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "nod
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { LAB, maxPointsFor, toJson } from "./json.ts";
+import { LAB, applies, maxPointsFor, toJson } from "./json.ts";
 import { findPhase, phases } from "../manifest.ts";
 import { randomSeed } from "../grader/rng.ts";
 import { DEFAULT_SLOW_MS, UsageError, runPhase } from "../grader/run.ts";
 import { killAllServers } from "../grader/server-process.ts";
 import type { Phase, RunReport, Target } from "../types.ts";
 import { text } from "../text.ts";
+import { stopOnNativeWindows } from "../grader/native-windows.ts";
 
 const DEFAULT_TIMEOUT_S = 120;
 /** After the bound, how long a stopped run may take to wind down before the grader moves on. */
@@ -144,6 +145,49 @@ export function listSubmissions(dir: string, out: string): string[] {
     })
     .map((entry) => entry.name)
     .sort((a, b) => a.localeCompare(b, "en"));
+}
+
+/** What one graded phase is out of, and the checks left out of it (by number, "2.2"), by why. */
+export interface PhaseMaximum {
+  phase: Phase;
+  maxPoints: number;
+  /** They call the functions of a TypeScript server.ts, which a --cmd server has none of. */
+  callFunctions: string[];
+  /** They drive a browser, which the grader never starts. */
+  driveBrowser: string[];
+}
+
+/**
+ * Each graded phase's maximum: json.ts's rule, so it is what every run's maxPoints is. It depends only
+ * on the kind of target (a server.ts, or --cmd), the same for every submission of one grading.
+ */
+export function phaseMaxima(graded: Phase[], withCmd: boolean): PhaseMaximum[] {
+  const target: Target = withCmd ? { kind: "cmd", command: "" } : { kind: "file", file: "", label: "" };
+  return graded.map((phase) => {
+    const leftOut = phase.checks.flatMap((check, index) => (applies(check, target, false) ? [] : [{ check, number: `${phase.number}.${index + 1}` }]));
+    return {
+      phase,
+      maxPoints: maxPointsFor(phase, target),
+      callFunctions: leftOut.filter(({ check }) => check.needsModule).map(({ number }) => number),
+      driveBrowser: leftOut.filter(({ check }) => !check.needsModule).map(({ number }) => number),
+    };
+  });
+}
+
+/** The line that says what each phase is out of and, where that is less than 100, which checks are left out and why. */
+export function outOfLine(maxima: PhaseMaximum[]): string {
+  const total = maxima.reduce((sum, maximum) => sum + maximum.maxPoints, 0);
+  const callFunctions = maxima.flatMap((maximum) => maximum.callFunctions);
+  const driveBrowser = maxima.flatMap((maximum) => maximum.driveBrowser);
+  const why = [
+    ...(callFunctions.length > 0 ? [text.grade.leftOutCallFunctions(callFunctions)] : []),
+    ...(driveBrowser.length > 0 ? [text.grade.leftOutDriveBrowser(driveBrowser)] : []),
+  ];
+  return text.grade.outOf(
+    maxima.map((maximum) => text.grade.outOfPhase(maximum.phase.number, maximum.maxPoints)).join(", "),
+    total,
+    why.length > 0 ? text.grade.leftOut(why.join("; ")) : "",
+  );
 }
 
 function targetFor(options: Options, student: string, phase: Phase): Target {
@@ -284,6 +328,8 @@ export function toMarkdown(grades: SubmissionGrade[], graded: Phase[], info: { s
       info.cmd?.replaceAll("`", "'"),
     ),
     "",
+    outOfLine(phaseMaxima(graded, info.cmd !== undefined)),
+    "",
     `| student | ${graded.map((phase) => `${phase.number} ${phase.slug}`).join(" | ")} | total |`,
     `|---|${graded.map(() => "---:|").join("")}---:|`,
   ];
@@ -291,9 +337,10 @@ export function toMarkdown(grades: SubmissionGrade[], graded: Phase[], info: { s
     const cells = grade.phases.map((phase) => {
       if (phase.status === "missing") return text.grade.missingCell;
       const where = phase.note ? ` (${phase.note})` : phase.firstProblem ? ` (${phase.firstProblem})` : "";
-      return `${phase.points} ${phase.status}${phase.status === "pass" ? "" : where}`;
+      // Points over the phase's own maximum: under --cmd it is not 100, and a bare number would read as out of 100.
+      return `${phase.points}/${phase.maxPoints} ${phase.status}${phase.status === "pass" ? "" : where}`;
     });
-    lines.push(`| ${mdCell(grade.student)} | ${cells.join(" | ")} | ${grade.points} / ${grade.maxPoints} |`);
+    lines.push(`| ${mdCell(grade.student)} | ${cells.join(" | ")} | ${grade.points}/${grade.maxPoints} |`);
   }
   lines.push(
     "",
@@ -306,6 +353,7 @@ export function toMarkdown(grades: SubmissionGrade[], graded: Phase[], info: { s
 // ------------------------------------------------------------------------------- main
 
 async function main(): Promise<number> {
+  await stopOnNativeWindows();
   const options = parseOptions(process.argv.slice(2));
   if (options === "help") {
     console.log(USAGE);
@@ -317,6 +365,7 @@ async function main(): Promise<number> {
   console.log(
     text.grade.grading(students.length, options.dir, what, options.phases.map((phase) => phase.number).join(", "), options.seed, options.timeoutS, options.jobs),
   );
+  console.log(outOfLine(phaseMaxima(options.phases, options.cmd !== undefined)));
 
   const width = Math.min(Math.max(...students.map((student) => student.length)), 30);
   const grades = new Map<string, SubmissionGrade>();

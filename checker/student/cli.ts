@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { findPhase, phases, studentFile } from "../manifest.ts";
 import { unsupportedNodeNote } from "../grader/node-lines.ts";
+import { stopOnNativeWindows } from "../grader/native-windows.ts";
 import { defaultStyle, renderHeader, renderResult, renderSummary } from "../grader/report.ts";
 import { randomSeed } from "../grader/rng.ts";
 import { DEFAULT_SLOW_MS, UsageError, runPhase } from "../grader/run.ts";
@@ -102,6 +103,7 @@ function parseOptions(argv: string[]): Options | "help" {
 }
 
 async function main(): Promise<number> {
+  await stopOnNativeWindows();
   const options = parseOptions(process.argv.slice(2));
   if (options === "help") {
     console.log(USAGE);

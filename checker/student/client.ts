@@ -16,6 +16,7 @@ import { defaultStyle } from "../grader/report.ts";
 import { ESCAPES_HELP, LineEnds, SendTextError, parseSendText, type LineEnd } from "./send-text.ts";
 import { visibleLines } from "../grader/visible.ts";
 import { text } from "../text.ts";
+import { nativeWindowsNote } from "../grader/native-windows.ts";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Received bytes shown at most; the rest is counted, not printed (a flooding server). */
@@ -176,6 +177,10 @@ process.on("SIGINT", () => onInterrupt("Ctrl-C"));
 process.on("SIGTERM", () => onInterrupt("SIGTERM"));
 
 async function main(): Promise<void> {
+  // The client goes on: it only opens a socket (no process groups, signals or /proc), and a
+  // server in WSL 2 is reachable from Windows at 127.0.0.1.
+  const windowsNote = nativeWindowsNote();
+  if (windowsNote) console.error(windowsNote);
   const options = parseOptions(process.argv.slice(2));
   if (options === "help") {
     exitAfter(`${USAGE}\n`, process.stdout, 0);

@@ -17,6 +17,7 @@ import Enquirer from "enquirer";
 import { backup, latestBackup } from "./backups.ts";
 import { findPhase, phases, studentFile } from "../manifest.ts";
 import { unsupportedNodeNote } from "../grader/node-lines.ts";
+import { stopOnNativeWindows } from "../grader/native-windows.ts";
 import { loadProgress, phaseState, recordRun, saveProgress } from "./progress.ts";
 import { defaultStyle } from "../grader/report.ts";
 import { randomSeed } from "../grader/rng.ts";
@@ -269,6 +270,7 @@ async function menu(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 async function main(argv: string[]): Promise<number> {
+  await stopOnNativeWindows();
   const nodeNote = unsupportedNodeNote();
   if (nodeNote) console.error(nodeNote);
   let parsed;

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { findPhase, phases, studentFile } from "../manifest.ts";
 import { text } from "../text.ts";
+import { stopOnNativeWindows } from "../grader/native-windows.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -28,6 +29,7 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+await stopOnNativeWindows();
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
   allowPositionals: true,
