@@ -114,14 +114,26 @@ export const text = {
   query: queryWords,
   static: staticWords,
   serve: {
-    usage: (phases: string) => `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N]\nRuns your own server of that phase until Ctrl-C. Phases: ${phases}.`,
+    usage: (phases: string) =>
+      `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N] [--solution]\nRuns your own server of that phase until Ctrl-C; with --solution, the lab's reference solution instead (instructors). Phases: ${phases}.`,
     noSuchPhase: (id: string, phases: string) => `There is no phase "${id}". The phases are: ${phases}.`,
     badPort: (value: string) => `--port ${value} is not a port number (1 to 65535).`,
     missingFile: (file: string, phase: number) => `${file} is not there. To get the skeleton back: npm run lab -- reset ${phase}`,
-    portInUse: (port: number) =>
-      `Port ${port} is in use: something (maybe your server, started earlier in another terminal) is listening on it. Stop that one first (Ctrl-C in its terminal), or serve on another port: npm run serve <phase> -- --port 9000.`,
+    missingSolution: (file: string) => `${file} is not there: this copy of the lab has no reference solution for that phase.`,
+    // The command to retry with keeps --solution, so that an instructor's copy-paste serves the same server.
+    portInUse: (port: number, solution = false) =>
+      `Port ${port} is in use: something (maybe your server, started earlier in another terminal) is listening on it. Stop that one first (Ctrl-C in its terminal), or serve on another port: npm run serve <phase> -- ${solution ? "--solution " : ""}--port 9000.`,
     serving: (file: string, port: number) => `Serving ${file} on http://127.0.0.1:${port}/ (Ctrl-C stops it)`,
+    // The folder goes on its own line: it is what an instructor checks before opening a page.
+    servingSolution: (file: string, port: number, phase: number, webRoot: { dir: string; fromEnv: boolean } | null) =>
+      `Serving the lab's reference solution, ${file}, on http://127.0.0.1:${port}/ (Ctrl-C stops it)` +
+      (webRoot === null
+        ? ""
+        : webRoot.fromEnv
+          ? `\nIts files: ${webRoot.dir} (your WEB_ROOT).`
+          : `\nIts files: ${webRoot.dir}, the phase's sample site (WEB_ROOT=<folder> npm run serve ${phase} -- --solution serves another).`),
     exited: (code: number) => `Your server stopped with exit code ${code}; its own output above says why.`,
+    exitedSolution: (code: number) => `The reference solution stopped with exit code ${code}; its own output above says why.`,
   },
   report: {
     command: (command: string) => `the command: ${command}`,
