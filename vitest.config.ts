@@ -1,10 +1,15 @@
 import { defineConfig } from "vitest/config";
+import { printUnsupportedLineNote, unsupportedLineReporters } from "./test/node-line.ts";
+
+// On a Node line outside package.json's engines, one line first says so, and what to do (test/node-line.ts).
+printUnsupportedLineNote();
 
 // .ci/each-node runs the suite once per supported Node line. The broken variants of phases 6 and up
 // (and the traversal matrix) are graded by checks that use no client of Node's own (no fetch, no
 // node:http), so their verdicts cannot change with the line: they run on the first line only. The
 // solutions of those phases still run on every line, in the phases' specs.
-const firstLineOnly = ["test/broken-phase-6.test.ts", "test/broken-phase-7.test.ts", "test/broken-phase-8.test.ts", "test/broken-phase-9.test.ts", "test/traversal.test.ts"];
+// The records on a moved clock (test/days.test.ts) prove the masks, which no Node line changes.
+const firstLineOnly = ["test/broken-phase-6.test.ts", "test/broken-phase-7.test.ts", "test/broken-phase-8.test.ts", "test/broken-phase-9.test.ts", "test/traversal.test.ts", "test/days.test.ts"];
 
 export default defineConfig({
   test: {
@@ -18,5 +23,7 @@ export default defineConfig({
     pool: "forks",
     // Most of a test's time is spent waiting on sockets and timers, not computing.
     maxWorkers: 4,
+    // On an unsupported line only: the default reporter, after a list of the tests that line skipped.
+    ...unsupportedLineReporters(),
   },
 });

@@ -502,6 +502,9 @@ Examples:
     /** A run of stack frames in Node's or a package's code, folded into one line of the server's output. */
     runtimeFrames: (count: number, inNode: boolean, inPackages: boolean) =>
       `at … (${count} frame${count === 1 ? "" : "s"} inside ${inNode && inPackages ? "Node.js and node_modules" : inNode ? "Node.js" : "node_modules"})`,
+    /** A run of a Python traceback's frames in Python's own library or installed packages, folded the same way. */
+    pythonFrames: (count: number, inLibrary: boolean, inPackages: boolean) =>
+      `File … (${count} frame${count === 1 ? "" : "s"} inside ${inLibrary && inPackages ? "Python's library and installed packages" : inLibrary ? "Python's library" : "installed packages"})`,
     installChromium:
       "Install Chromium: on Debian/Ubuntu `sudo apt install chromium`; on macOS or Windows install Google Chrome or Chromium. " +
       "Or point the checker at one: LAB_CHROMIUM=/path/to/chrome.",

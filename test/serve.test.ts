@@ -25,6 +25,20 @@ async function started(port: number, args: string[], env: NodeJS.ProcessEnv = en
   child.stdout.on("data", (data: Buffer) => (out += data.toString()));
   const exited = new Promise((resolve) => child.once("exit", resolve));
   await waitForPort(port);
+  // serve prints its banner before it starts the server, but the test may see the port open before
+  // it reads the pipe (both are ready in one turn of the event loop): wait for the banner's end too.
+  const banner = args.includes("--solution") && args[0] === "9" ? /Its files: [^\n]*\n/ : /\(Ctrl-C stops it\)\n/;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no banner: ${out}`)), 10_000);
+    const check = () => {
+      if (!banner.test(out)) return;
+      clearTimeout(timer);
+      child.stdout.off("data", check);
+      resolve();
+    };
+    child.stdout.on("data", check);
+    check();
+  });
   return {
     out: () => out,
     stop: async () => {

@@ -294,8 +294,9 @@ async function runCheck(check: Check, number: string, ctx: CheckContext): Promis
   const durationMs = Math.round(performance.now() - started);
   if (!finding) return { id: check.id, number, title: check.title, status: "pass", durationMs };
   const status = finding.status ?? "fail";
-  // What the server prints about the last exchange (a reset it saw, say) may still be on its way.
-  if (status !== "skip" && ctx.server) await new Promise((resolve) => setTimeout(resolve, 80));
+  // What the server prints about the last exchange (a reset it saw, a thread's traceback) may still
+  // be on its way: the tail is read once the output has been quiet for 80 ms (at most 600 ms).
+  if (status !== "skip" && ctx.server) await ctx.server.settleOutput(80, 600);
   return {
     id: check.id,
     number,

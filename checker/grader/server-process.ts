@@ -57,6 +57,8 @@ export class ServerProcess {
   private readonly lines: string[] = [];
   /** Number of lines ever printed, so a check can ask for "what came after this point". */
   private lineCount = 0;
+  /** When the server last printed anything (performance.now()). */
+  private lastOutputAt = 0;
   private partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
   private readonly news = new News();
   exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
@@ -165,6 +167,22 @@ export class ServerProcess {
     return foldRuntimeFrames(this.lines).slice(-count);
   }
 
+  /**
+   * Waits until the server has printed nothing for `quietMs`, or `maxMs` have passed. A server says
+   * nothing when it has finished printing, so there is no event to wait for: a thread's traceback
+   * (Python prints it after the connection is closed) comes in several writes, later under load.
+   * Bounded by `maxMs`, so a server that prints without pause costs no more than that.
+   */
+  async settleOutput(quietMs: number, maxMs: number): Promise<void> {
+    const deadline = performance.now() + maxMs;
+    for (;;) {
+      const now = performance.now();
+      const quietFor = now - this.lastOutputAt;
+      if (quietFor >= quietMs || now >= deadline || !this.alive) return;
+      await this.news.next(Math.min(quietMs - quietFor, deadline - now));
+    }
+  }
+
   /** Waits until some line printed after `mark` satisfies `match`; false on timeout or exit. */
   async waitForOutput(mark: number, match: (line: string) => boolean, timeoutMs: number): Promise<boolean> {
     const deadline = performance.now() + timeoutMs;
@@ -235,6 +253,7 @@ export class ServerProcess {
   }
 
   private take(stream: "stdout" | "stderr", data: Buffer): void {
+    this.lastOutputAt = performance.now();
     const text = this.partial[stream] + data.toString("utf8");
     const pieces = text.split(/\r?\n/);
     this.partial[stream] = pieces.pop() ?? "";

@@ -5,7 +5,7 @@
  * with the root's name, and the targets of symlinks planted inside the root.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { deflateSync } from "node:zlib";
@@ -113,20 +113,45 @@ function png(width: number, height: number, rgb: [number, number, number]): Buff
 }
 
 const KEPT_MARK = ".kept";
+/** Holds the pid of the checker whose run is using the site. */
+const OWNER_MARK = ".owner";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it lives, as another user's process.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /**
- * Sites an earlier run kept for its "try it" lines (keepSite), and sites left by a checker that was
- * killed before it could remove them (older than an hour).
+ * Sites an earlier run kept for its "try it" lines (keepSite), and sites whose checker has gone
+ * without removing them (killed). A site is judged by whether its owner lives, never by its age: a
+ * folder's time comes from the file system's clock, and "now" from the checker's, which need not
+ * agree (a moved clock in the tests, a skewed one on a network drive), and a concurrent run's site
+ * must never be taken from under it. A folder without either mark is being made: left alone.
  */
 function removeStaleSites(removeKept: boolean): void {
   try {
     for (const name of readdirSync(os.tmpdir())) {
       if (!name.startsWith("http-lab-site-")) continue;
       const folder = path.join(os.tmpdir(), name);
-      if ((removeKept && existsSync(path.join(folder, KEPT_MARK))) || Date.now() - statSync(folder).mtimeMs > 3_600_000) rmSync(folder, { recursive: true, force: true });
+      const kept = existsSync(path.join(folder, KEPT_MARK));
+      const owner = kept ? NaN : Number.parseInt(readOwner(folder) ?? "", 10);
+      if ((kept && removeKept) || (!kept && Number.isInteger(owner) && !alive(owner))) rmSync(folder, { recursive: true, force: true });
     }
   } catch {
     // Another checker may be removing the same folder: not ours to worry about.
+  }
+}
+
+function readOwner(folder: string): string | null {
+  try {
+    return readFileSync(path.join(folder, OWNER_MARK), "utf8");
+  } catch {
+    return null;
   }
 }
 
@@ -137,6 +162,7 @@ function removeStaleSites(removeKept: boolean): void {
 export function makeSite(rng: Rng, removeKept = false): Site {
   removeStaleSites(removeKept);
   const dir = mkdtempSync(path.join(os.tmpdir(), "http-lab-site-"));
+  writeFileSync(path.join(dir, OWNER_MARK), String(process.pid));
   const rootName = `public${rng.word(3)}`;
   const root = path.join(dir, rootName);
   mkdirSync(root);
@@ -236,6 +262,7 @@ export function makeSite(rng: Rng, removeKept = false): Site {
 /** Leaves the site for the student's own "try it" requests; the next run removes it. */
 export function keepSite(site: Site): void {
   writeFileSync(path.join(site.dir, KEPT_MARK), "");
+  rmSync(path.join(site.dir, OWNER_MARK), { force: true });
 }
 
 export function removeSite(site: Site): void {

@@ -1,5 +1,6 @@
 /** Starting, watching and stopping real server processes. */
 import { readFileSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { ServerProcess } from "../../checker/grader/server-process.ts";
@@ -53,6 +54,28 @@ describe("ServerProcess", () => {
   test("gives up on a server that never listens", async () => {
     const server = node(`setInterval(() => {}, 1000)`);
     expect(await server.waitUntilListening(await freePort(), 300)).toEqual({ state: "timeout" });
+  });
+
+  test("waits for output printed in pieces (a thread's traceback) to settle before the tail is read", async () => {
+    // Five pieces, 50 ms apart, begun when a client connects: a flat 80 ms wait would read the tail
+    // after the second piece.
+    const port = await freePort();
+    const server = node(
+      `require("net").createServer((socket) => { socket.destroy(); let i = 0; const t = setInterval(() => { console.error("piece " + i); if (++i === 5) clearInterval(t); }, 50); }).listen(Number(process.env.PORT), "127.0.0.1")`,
+      { PORT: String(port) },
+    );
+    expect(await server.waitUntilListening(port, 8000)).toMatchObject({ state: "listening" });
+    net.connect(port, "127.0.0.1").on("error", () => {});
+    expect(await server.waitForOutput(0, (line) => line === "piece 0", 8000)).toBe(true);
+    await server.settleOutput(80, 5000);
+    expect(server.tail().at(-1)).toBe("piece 4");
+  });
+
+  test("stops waiting for quiet at its bound when a server prints without pause", async () => {
+    const server = node(`setInterval(() => console.log("still printing"), 5)`);
+    expect(await server.waitForOutput(0, (line) => line === "still printing", 8000)).toBe(true);
+    await server.settleOutput(80, 300);
+    expect(server.alive).toBe(true);
   });
 
   test("keeps only the tail of a flood of output", async () => {
