@@ -1,0 +1,72 @@
+/** Phase 4 (counter): its broken variants, TypeScript first, then Python (a Python twin runs after its TypeScript case). */
+import { type BrokenCase, py, ts } from "./common.ts";
+
+export const phase4Cases: BrokenCase[] = [
+  {
+    name: "4-counts-favicon",
+    phase: 4,
+    base: ts(4),
+    mistake: "counts every request, the favicon's too",
+    patch: [["  if (path === \"/\") {\n    visits += 1;", "  visits += 1;\n  if (path === \"/\") {"]],
+    firstFailure: "counter.refresh",
+    says: /each refresh adds 2\. The favicon request is counted too/,
+  },
+  {
+    name: "4-counts-connections",
+    phase: 4,
+    base: ts(4),
+    mistake: "counts connections instead of page views",
+    patch: [
+      ["    console.log(`Connection received from ${socket.remoteAddress}:${socket.remotePort}`);", "    visits += 1;\n    console.log(`Connection received from ${socket.remoteAddress}:${socket.remotePort}`);"],
+      ["    visits += 1;\n    return { status: \"200 OK\"", "    return { status: \"200 OK\""],
+    ],
+    firstFailure: "counter.connections",
+    says: /three clients connected without asking for a page/,
+  },
+  {
+    name: "4-200-for-unknown",
+    phase: 4,
+    base: ts(4),
+    mistake: "answers 200 (and counts) for every path but the favicon",
+    patch: [["  if (path === \"/\") {", "  if (path !== \"/favicon.ico\") {"]],
+    firstFailure: "counter.unknown",
+    says: /got status 200/,
+  },
+  {
+    name: "4-404-without-body",
+    phase: 4,
+    base: ts(4),
+    mistake: "answers 404 with an empty body",
+    patch: [["  return { status: \"404 Not Found\", body: \"<h1>404 Not Found</h1>\" };", "  return { status: \"404 Not Found\", body: \"\" };"]],
+    firstFailure: "counter.favicon",
+    says: /404 with an empty body/,
+  },
+  {
+    name: "4-counts-from-zero",
+    phase: 4,
+    base: ts(4),
+    mistake: "shows the count before adding this visit",
+    patch: [["    visits += 1;\n    return { status: \"200 OK\", body: `<h1>This page has been accessed ${visits} times.</h1>` };", "    return { status: \"200 OK\", body: `<h1>This page has been accessed ${visits++} times.</h1>` };"]],
+    firstFailure: "counter.first-visit",
+    says: /first visit to \/ shows 0/,
+  },
+  {
+    name: "4-bare-lf-response",
+    phase: 4,
+    base: ts(4),
+    mistake: "ends the lines of the response head with \\n",
+    patch: [["    \"Connection: close\\r\\n\" +\n    \"\\r\\n\";", "    \"Connection: close\\n\" +\n    \"\\n\";"]],
+    firstFailure: "counter.well-formed",
+    says: /ends with a bare \\n/,
+  },
+  {
+    name: "py-4-counts-favicon",
+    phase: 4,
+    base: py(4),
+    mistake: "counts every request, the favicon's too",
+    patch: [["    if path == \"/\":\n        VISITOR_COUNT += 1", "    VISITOR_COUNT += 1\n    if path == \"/\":"]],
+    firstFailure: "counter.refresh",
+    says: /each refresh adds 2\. The favicon request is counted too/,
+    twin: "4-counts-favicon",
+  },
+];
