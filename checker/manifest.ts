@@ -6,10 +6,10 @@
  */
 import type { Phase } from "./types.ts";
 import { start } from "./grader/checks/start.ts";
-import { bindCloses, bindPrints, bindSeveral } from "./grader/checks/bind.ts";
+import { bindCloses, bindLogs, bindPrints, bindSeveral } from "./grader/checks/bind.ts";
 import { surviveHello, surviveReset, surviveSilent } from "./grader/checks/survive.ts";
-import { parseLogsPath, parseUnitGarbage, parseUnitPaths } from "./grader/checks/parse.ts";
-import { requestBareLf, requestBigHead, requestPieces } from "./grader/checks/requests.ts";
+import { parseHeadLimit, parseLogsGarbage, parseLogsPath, parseUnitGarbage, parseUnitPaths } from "./grader/checks/parse.ts";
+import { requestBareLf, requestBigHead, requestOverCap, requestPieces } from "./grader/checks/requests.ts";
 import {
   clientCurl,
   clientFetch,
@@ -26,6 +26,7 @@ import {
   respondUnitFormat,
 } from "./grader/checks/respond.ts";
 import {
+  counterBadRequest,
   counterConnections,
   counterFavicon,
   counterFirstVisit,
@@ -49,16 +50,19 @@ import {
 import {
   headersBad,
   headersBig,
+  headersControls,
   headersDate,
+  headersDeadlines,
   headersEndless,
   headersEveryResponse,
   headersJson,
+  headersLongLine,
   headersObsFold,
   headersUnitMalformed,
   headersUnitParse,
   headersUserAgent,
 } from "./grader/checks/headers.ts";
-import { queryBadEscape, queryPath, querySearch, queryUnitParse, queryUnitSegments } from "./grader/checks/query.ts";
+import { queryAbsoluteForm, queryBadEscape, queryPath, querySearch, queryTargetChars, queryUnitParse, queryUnitSegments } from "./grader/checks/query.ts";
 import {
   staticBrowser,
   staticConditional,
@@ -89,7 +93,7 @@ export const phases: Phase[] = [
     dir: "phases/1-bind",
     solution: "solutions/1-bind/server.ts",
     skeleton: "phases/1-bind/.spec/skeleton.ts",
-    checks: [start, bindPrints, bindCloses, bindSeveral, surviveSilent, surviveReset],
+    checks: [start, bindLogs, bindPrints, bindCloses, bindSeveral, surviveSilent, surviveReset],
   },
   {
     number: 2,
@@ -98,7 +102,9 @@ export const phases: Phase[] = [
     dir: "phases/2-parse",
     solution: "solutions/2-parse/server.ts",
     skeleton: "phases/2-parse/.spec/skeleton.ts",
-    checks: [start, parseUnitPaths, parseUnitGarbage, parseLogsPath, ...requestShapes, ...survival],
+    // TODO 3's two lines (a path, or none for garbage), then the request shapes TODO 2 must wait
+    // for, and its limit on a head that never ends.
+    checks: [start, parseUnitPaths, parseUnitGarbage, parseLogsPath, parseLogsGarbage, ...requestShapes, parseHeadLimit, ...survival],
   },
   {
     number: 3,
@@ -124,6 +130,8 @@ export const phases: Phase[] = [
       clientKeepAlive,
       clientCurl,
       ...survival,
+      // The cap of the socket code the skeleton gives, last: it is no TODO of this phase.
+      requestOverCap,
     ],
   },
   {
@@ -133,7 +141,7 @@ export const phases: Phase[] = [
     dir: "phases/4-counter",
     solution: "solutions/4-counter/server.ts",
     skeleton: "phases/4-counter/.spec/skeleton.ts",
-    checks: [start, ...counting, ...requestShapes, clientKeepAlive, ...survival, counterBrowser],
+    checks: [start, ...counting, counterBadRequest, ...requestShapes, clientKeepAlive, ...survival, counterBrowser],
   },
   {
     number: 5,
@@ -187,6 +195,8 @@ export const phases: Phase[] = [
       threadsConcurrent,
       ...requestShapes,
       ...survival,
+      // The cap of the socket code the skeleton gives, last: it is no TODO of this phase.
+      requestOverCap,
     ],
   },
   {
@@ -197,9 +207,9 @@ export const phases: Phase[] = [
     solution: "solutions/7-headers/server.ts",
     skeleton: "phases/7-headers/.spec/skeleton.ts",
     env: ({ slowMs }) => ({ SLOW_MS: String(slowMs) }),
-    // parseHeaders first, then the routes of phase 6 still answering, then the fields read over
-    // the wire, the fields every response carries, the heads to refuse, and the limit. The Date
-    // check comes a while after the first answer: it compares two Dates over a second apart.
+    // parseHeaders first, then the routes of phase 6 still answering; then the new checks in the
+    // order of the skeleton's TODOs: the heads to refuse (TODO 2), the two pages (3), the fields
+    // every response carries (4), the limits (5) and the deadlines (6).
     checks: [
       start,
       headersUnitParse,
@@ -210,14 +220,17 @@ export const phases: Phase[] = [
       routeNotFound,
       routeMethodNotAllowed,
       routeHead,
-      headersEveryResponse,
-      headersUserAgent,
-      headersJson,
       headersBad,
       headersObsFold,
+      headersControls,
+      headersUserAgent,
+      headersJson,
+      headersEveryResponse,
       headersDate,
       headersBig,
+      headersLongLine,
       headersEndless,
+      headersDeadlines,
       threadsSlowRoute,
       threadsConcurrent,
       ...requestShapes,
@@ -233,7 +246,8 @@ export const phases: Phase[] = [
     skeleton: "phases/8-query/.spec/skeleton.ts",
     env: ({ slowMs }) => ({ SLOW_MS: String(slowMs) }),
     // The two decoders first, then the routes of phases 6 and 7 still answering (with decoding in
-    // the way now), then decoding over the wire, /search, and the escapes to refuse.
+    // the way now), then decoding over the wire, /search, the escapes to refuse, the characters
+    // to refuse and the absolute form: the order of the skeleton's TODOs.
     checks: [
       start,
       queryUnitSegments,
@@ -249,6 +263,8 @@ export const phases: Phase[] = [
       queryPath,
       querySearch,
       queryBadEscape,
+      queryTargetChars,
+      queryAbsoluteForm,
       threadsSlowRoute,
       threadsConcurrent,
       ...requestShapes,

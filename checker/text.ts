@@ -31,6 +31,9 @@ import { staticChecks, staticWords } from "./grader/checks/static.words.ts";
 /** Phase 5's numbers, read by its checks (threads.ts) and its words. */
 export { BURST, CLIENTS } from "./grader/checks/threads.words.ts";
 
+/** How the lab command is called (npm run lab -- help, and after a usage error). */
+const LAB_USAGE = "Usage: npm run lab [-- <command> [<phase>] [--yes] [--instructor]]";
+
 export const text = {
   menu: {
     title: "HTTP from scratch: pick a phase (↑/↓ or j/k, a number, Enter; q to quit)",
@@ -66,6 +69,7 @@ export const text = {
     ["npm run lab -- reset <n>", "put the skeleton back (your file is backed up first)"],
     ["npm run lab -- solution <n>", "swap in the solution, once you passed (or --instructor)"],
     ["npm run lab -- restore <n>", "bring back your latest backup"],
+    ["npm run lab -- help", "this list"],
   ] as Array<[string, string]>,
   progressRebuilt: (why: string) => `(The progress file was damaged (${why}) and has been started afresh.)`,
   hint: {
@@ -97,7 +101,7 @@ export const text = {
     changed: (file: string, time: string) => `${file} changed at ${time}: checking again...`,
     stopped: "Stopped watching; no server is left running.",
   },
-  usage: (error: string) => `${error}\n\nUsage: npm run lab [-- <command> [<phase>] [--yes] [--instructor]]`,
+  usage: (error: string) => `${error}\n\n${LAB_USAGE}\nnpm run lab -- help lists the commands.`,
   common: commonWords,
   reactions: reactionsWords,
   start: startWords,
@@ -243,8 +247,15 @@ export const text = {
     querySplitFirstWhy: "a query is split on \"&\" and \"=\" before its keys and values are decoded: %26 and %3D are data inside them",
     notModifiedWhy:
       "a server may leave conditional requests out; the lab asks for If-Modified-Since, as every static server answers it, so that a browser need not fetch an unchanged file again",
+    fileBytesWhy: "a file goes out as it is on disk, byte for byte: an image, an archive or a font is of no use to the client with one byte changed",
     streamWhy: "a server that reads each file whole holds a copy per client downloading it; streamed in pieces, its memory stays small whatever the file's size",
     traversalWhy: "the root is all a client may see: a file outside it (your code, your keys, /etc/passwd) is not part of the site, however the path is spelled",
+    closeInStagesWhy:
+      "a socket closed while the client is still sending answers its next bytes with a reset (RST), and a reset can destroy the answer before the client reads it; so the server closes its sending side first (socket.end), reads and drops what still comes for a while, and only then closes for good",
+    anyNameWhy: "a field name is any token, constructor and __proto__ too: a map made with {} inherits such names from Object.prototype and reads them wrong, one made with Object.create(null) starts empty",
+    headTimeoutWhy:
+      "the RFC leaves waiting to the server; the lab gives a whole head 1 s from the connection, and reads on for 1 s after an answer: with deadlines, not idle timers, a client that sends a byte at a time cannot hold a connection for ever (short numbers, so that the checker sees them in about a second)",
+    headCapWhy: "the skeleton caps a head at MAX_HEAD_BYTES (64 KiB) so that no client can make the server hold a head as big as it likes; the cap counts the whole head, whether its empty line has come or not, so a head over it is refused however the reads cut it",
     headLimitWhy: "the RFC leaves the size to the server; the lab asks for at least 16 KiB (the default of node:http) and at most 64 KiB, so that a head with long cookies is served and an endless one is refused early",
     contentLengthWhy:
       "phases 3 to 5 ask for Content-Length, because the clients a student tries (node:http's keep-alive agent, Python's http.client) and the later phases rely on knowing where the body ends",
@@ -316,6 +327,9 @@ Examples:
     dontExitHint: "A server must keep running between clients: don't call process.exit() or server.close().",
     firstErrorHint: "A server must keep running between clients: look at the first error line in its output.",
     endedDuringThis: (how: string) => ` Your server ${how} during this check; its output below shows why.`,
+    crashHint:
+      "Fix the crash first: the last lines of the server output below name the error, and its trace the line of your file where it was thrown " +
+      "(in Node the first \"at\" line that names your file; in Python the last \"File\" line). Nothing a client sends may end the server.",
     noLongerRunning: (how: string) => `not run: the server is no longer running (it ${how})`,
     fixFirst: (number: string) => `not run: fix ${number} first (the checks after it depend on it)`,
     needsModule:
@@ -343,7 +357,11 @@ Examples:
   lab: {
     noHintsHint: "Read the failure message of this check: it says what came back and what was expected.",
     tooManyWords: (words: string) => `Too many words: ${words}`,
-    unknownCommand: (command: string, known: string) => `Unknown command "${command}". Commands: status, ${known}.`,
+    unknownCommand: (command: string, known: string) => `Unknown command "${command}". Commands: status, ${known}, help.`,
+    unknownOption: (option: string) => `Unknown option ${option}. The options are --yes (-y), --instructor and --help (-h).`,
+    optionTakesNoValue: (option: string) => `The option ${option} takes no value.`,
+    usageLine: LAB_USAGE,
+    helpHeading: "The lab's commands (in a terminal, npm run lab alone opens a menu of the same actions):",
     needsPhase: (command: string) => `${command} needs a phase: a number or a name, e.g. npm run lab -- ${command} 3`,
     noSuchPhase: (id: string, phases: string) => `There is no phase "${id}". The phases are: ${phases}.`,
     failed: (error: string) => `The lab tool failed: ${error}`,

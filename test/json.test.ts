@@ -128,8 +128,8 @@ test("each phase is worth 100 whole points, split evenly, the remainder to the f
     expect(Math.max(...points) - Math.min(...points)).toBeLessThanOrEqual(1);
     expect([...points].sort((a, b) => b - a)).toEqual(points);
   }
-  // Phase 1 has 6 checks: 100 = 4 x 17 + 2 x 16.
-  expect(checkPoints(findPhase("1")!)).toEqual([17, 17, 17, 17, 16, 16]);
+  // Phase 1 has 7 checks: 100 = 2 x 15 + 5 x 14.
+  expect(checkPoints(findPhase("1")!)).toEqual([15, 15, 14, 14, 14, 14, 14]);
 });
 
 describe("real runs", () => {
@@ -166,7 +166,7 @@ describe("real runs", () => {
   test("a server that never ran is an error, not a fail, and earns nothing", async () => {
     const doc = checked((await gradeBroken(brokenCase("1-crash-at-start"))).report);
     expect(doc.totals).toMatchObject({ points: 0, maxPoints: 100, errors: 1, failed: 0, passed: 0 });
-    expect(doc.checks[0]).toMatchObject({ id: "start", status: "error", points: 0, maxPoints: 17 });
+    expect(doc.checks[0]).toMatchObject({ id: "start", status: "error", points: 0, maxPoints: 15 });
     expect(doc.target).toEqual({ kind: "file", label: "broken/1-crash-at-start.ts" });
   });
 
@@ -180,7 +180,7 @@ describe("real runs", () => {
   });
 
   test("a check that judges an exchange an earlier check made is shown taking the time that exchange took", async () => {
-    // 1.2 sends the greeting and waits 2 s for a close that never comes; 1.3 judges that same exchange.
+    // 1.2 sends the greeting and waits 2 s for a close that never comes; 1.4 judges that same exchange.
     const doc = checked((await gradeBroken(brokenCase("1-never-closes"))).report);
     const closes = doc.checks.find((check) => check.id === "bind.closes")!;
     expect(closes.status).toBe("fail");
@@ -192,7 +192,7 @@ describe("real runs", () => {
     const doc = checked((await gradeBroken(brokenCase("1-exits-after-first-client"))).report);
     const added = doc.checks.find((check) => check.id === "server.alive")!;
     expect(added).toMatchObject({ number: "1.2+", status: "fail", points: 0, maxPoints: 0 });
-    expect(doc.totals).toMatchObject({ points: 34, maxPoints: 100 });
+    expect(doc.totals).toMatchObject({ points: 30, maxPoints: 100 });
   });
 
   test("with --cmd, the checks that call TypeScript functions are left out of maxPoints", async () => {

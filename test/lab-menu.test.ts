@@ -17,7 +17,8 @@ test.skipIf(!hasScript)("the menu lists the phases with their state, runs a chec
   lab = makeLabCopy();
   const mine = "// the student's own work, not a skeleton\nconsole.log('hi');\n";
   writeFileSync(lab.file("phases/1-bind/server.ts"), mine);
-  const child = spawn("script", ["-qfec", `${process.execPath} --import tsx checker/student/lab.ts`, "/dev/null"], {
+  // An 80-column terminal: the rows must fit it (the pseudo-terminal's own size would be 0 x 0).
+  const child = spawn("script", ["-qfec", `stty cols 80 rows 40; ${process.execPath} --import tsx checker/student/lab.ts`, "/dev/null"], {
     cwd: lab.dir,
     env: { ...process.env, NO_COLOR: "1", TERM: "xterm", COLUMNS: "120", LINES: "40" },
     stdio: ["pipe", "pipe", "pipe"],
@@ -38,7 +39,18 @@ test.skipIf(!hasScript)("the menu lists the phases with their state, runs a chec
       await new Promise((r) => setTimeout(r, 150));
     }
   };
+  /** The phase rows of the menu's last drawing: each state starts in one column, and no row is wider than the terminal. */
+  const expectAlignedRows = (state: RegExp): void => {
+    const rows = plain(screen).split("\n").filter((line) => /^\S? +\d+\. [A-Z]/.test(line) && state.test(line)).slice(-9);
+    expect(rows.map((row) => /^\S? +(\d+)\./.exec(row)![1])).toEqual(["1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    expect(new Set(rows.map((row) => row.search(state))), rows.join("\n")).toHaveProperty("size", 1);
+    for (const row of rows) expect(row.length, row).toBeLessThan(80);
+  };
   try {
+    await expectThen(/9\. Static: .* not started/);
+    // Phases 7 and 9 have the longest titles: the states still line up, and a title too long for the terminal is cut.
+    expectAlignedRows(/not started/);
+    expect(plain(screen)).toMatch(/7\. Headers: read the request's fields, .*… not started/);
     await expectThen(/1\. Bind: accept connections .* not started/, "1"); // a number picks a phase
     await expectThen(/Phase 1 · bind/, "2"); // 2. Check it
     await expectThen(/Press Enter/, "\r");
@@ -56,6 +68,9 @@ test.skipIf(!hasScript)("the menu lists the phases with their state, runs a chec
     expect(readFileSync(lab.file("phases/1-bind/server.ts"), "utf8")).toBe(mine);
     expect(readdirSync(lab.file(".lab/backups/1-bind"))).toHaveLength(2);
     await expectThen(/what now\?/, "\x1b"); // Esc: back to the phases
+    await expectThen(/9\. Static: .* not started/);
+    // A longer state (phase 1's) moves every state to the same new column.
+    expectAlignedRows(/not started|failing at/);
     await expectThen(/1\. Bind: accept connections .* failing at 1\.1/, "j\r"); // j moves down a line
     await expectThen(/Phase 2 · parse/, "8"); // 8. Back
     await expectThen(/pick a phase/, "q");

@@ -26,7 +26,7 @@ describe("progress", () => {
     // An experiment that fails after the pass: the failure is shown, and so is the pass.
     writeFileSync(lab.file("phases/1-bind/server.ts"), read("solutions/1-bind/server.ts").toString().replace("socket.end(); // close our side of the connection", ""));
     lab.run("cli", ["1"]);
-    expect(lab.run("lab", ["status"]).out).toMatch(/1\. bind .* failing at 1\.3 \([^)]*\); passed before \(/);
+    expect(lab.run("lab", ["status"]).out).toMatch(/1\. bind .* failing at 1\.4 \([^)]*\); passed before \(/);
   });
 
   test("a damaged progress file is started afresh, never a crash", () => {
@@ -112,6 +112,31 @@ test("usage errors of the lab command exit 2", () => {
   expect(lab.run("lab", ["frobnicate"]).code).toBe(2);
   expect(lab.run("lab", ["reset"]).err).toContain("reset needs a phase");
   expect(lab.run("lab", ["hint", "42"]).err).toContain('There is no phase "42"');
+});
+
+test("help, --help and -h list the commands (exit 0); an unknown option is named plainly, with the usage (exit 2)", () => {
+  for (const args of [["help"], ["--help"], ["-h"], ["hint", "--help"]]) {
+    const run = lab.run("lab", args);
+    expect(run.code, args.join(" ")).toBe(0);
+    expect(run.out).toContain("Usage: npm run lab");
+    expect(run.out).toContain("npm run lab -- reset <n>");
+    expect(run.err).toBe("");
+  }
+  const unknown = lab.run("lab", ["--frobnicate"]);
+  expect(unknown.code).toBe(2);
+  expect(unknown.err).toContain("Unknown option --frobnicate. The options are --yes (-y), --instructor and --help (-h).");
+  expect(unknown.err).toContain("npm run lab -- help lists the commands.");
+  // Not parseArgs' own words, which are written for programmers.
+  expect(unknown.err).not.toContain("positional argument");
+  expect(lab.run("lab", ["--yes=1"]).err).toContain("The option -y, --yes takes no value.");
+  expect(lab.run("lab", ["frobnicate"]).err).toContain('Unknown command "frobnicate". Commands: status, lesson, check, watch, hint, reset, solution, restore, help.');
+});
+
+test("status puts each phase's state in one column, however long its title", () => {
+  const rows = lab.run("lab", ["status"]).out.split("\n").filter((line) => /^ +\d+\. /.test(line));
+  expect(rows).toHaveLength(9);
+  expect(new Set(rows.map((row) => row.indexOf("not started")))).toHaveProperty("size", 1);
+  expect(new Set(rows.map((row) => row.search(/[A-Z]/)))).toHaveProperty("size", 1);
 });
 
 test("without a terminal, npm run lab prints the phases and the plain commands instead of a menu", () => {

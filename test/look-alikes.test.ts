@@ -1,14 +1,36 @@
 /**
  * Where the RFC allows two answers, the checks accept both: each server here gives the other
- * allowed answer than the solution does (an obs-fold joined instead of refused, a folder's index
- * served without the redirect, 403 instead of 404 for a climb, the biggest head limit the contract
- * allows), and must pass every check of its phase.
+ * allowed answer than the solution does (an obs-fold joined instead of refused, a NUL or CR in a
+ * value read as a space instead of refused, a folder's index served without the redirect, 403
+ * instead of 404 for a climb, the biggest head limit the contract allows), and must pass every
+ * check of its phase.
  */
 import { expect, test } from "vitest";
 import type { BrokenCase } from "./broken/cases.ts";
 import { gradeBroken } from "./broken/harness.ts";
 
 const lookAlikes: Array<Pick<BrokenCase, "name" | "phase" | "base" | "mistake" | "patch">> = [
+  {
+    name: "1-listens-on-every-address",
+    phase: 1,
+    base: "solutions/1-bind/server.ts",
+    mistake: 'listens on "::" (every address, 127.0.0.1 included, so clients show as ::ffff:127.0.0.1), not on ::1 alone',
+    patch: [["  server.listen(PORT, HOST, () => {", '  server.listen(PORT, "::", () => {']],
+  },
+  {
+    name: "2-could-not-parse-in-its-own-words",
+    phase: 2,
+    base: "solutions/2-parse/server.ts",
+    mistake: "says in its own words that it could not read a request line (the lesson allows any)",
+    patch: [['    console.log("Could not parse the request line");', '    console.log("That is not an HTTP request line; nothing to do.");']],
+  },
+  {
+    name: "4-bad-request-page-of-its-own",
+    phase: 4,
+    base: "solutions/4-counter/server.ts",
+    mistake: "answers 400 Bad Request with a page of its own words",
+    patch: [['    return { status: "400 Bad Request", body: "<h1>400 Bad Request</h1>" };', '    return { status: "400 Bad Request", body: "<p>Sorry, that was not an HTTP request.</p>" };']],
+  },
   {
     name: "7-joins-an-obs-fold",
     phase: 7,
@@ -27,6 +49,37 @@ const lookAlikes: Array<Pick<BrokenCase, "name" | "phase" | "base" | "mistake" |
     base: "solutions/7-headers/server.ts",
     mistake: "takes heads up to 64 KiB, the most the contract allows",
     patch: [["const MAX_HEAD_BYTES = 32 * 1024;", "const MAX_HEAD_BYTES = 64 * 1024;"]],
+  },
+  {
+    name: "7-replaces-nul-and-cr-with-spaces",
+    phase: 7,
+    base: "solutions/7-headers/server.ts",
+    mistake: "reads a NUL or a bare CR in a field value as a space (RFC 9110 §5.5's other answer)",
+    patch: [
+      ["    if (/[\\0\\r]/.test(line)) return null;\n", ""],
+      ['line.slice(colon + 1).replace(/^[ \\t]+|[ \\t]+$/g, "")', 'line.slice(colon + 1).replace(/[\\0\\r]/g, " ").replace(/^[ \\t]+|[ \\t]+$/g, "")'],
+    ],
+  },
+  {
+    name: "8-redirects-an-invalid-target",
+    phase: 8,
+    base: "solutions/8-query/server.ts",
+    mistake: "answers a target with a character no target may hold with a 301 to it properly encoded (RFC 9112 §3's other answer)",
+    patch: [
+      ['  200: "OK",', '  200: "OK",\n  301: "Moved Permanently",'],
+      [
+        "  if (origin === null) return generateResponse(error(400), head);",
+        [
+          "  if (origin === null) {",
+          // Bytes that were not UTF-8 arrive as U+FFFD: there is no telling what they were, so 400 for those.
+          '    if (!target.startsWith("/") || target.includes("\\uFFFD")) return generateResponse(error(400), head);',
+          "    const escape = (character: string): string => [...Buffer.from(character)].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, \"0\")}`).join(\"\");",
+          "    const location = target.replace(/[^A-Za-z0-9\\-._~!$&'()*+,;=:@/?%]/gu, escape);",
+          '    return generateResponse({ status: 301, body: "<h1>301 Moved Permanently</h1>", headers: { Location: location } }, head);',
+          "  }",
+        ].join("\n"),
+      ],
+    ],
   },
   {
     name: "9-serves-a-folder-without-redirect",

@@ -70,7 +70,7 @@ describe.runIf(linux)("a server whose process leaves its group", () => {
       root: ROOT,
     });
     const added = report.results.at(-1)!;
-    expect(added).toMatchObject({ id: "server.stops", number: "1.6+", status: "fail" });
+    expect(added).toMatchObject({ id: "server.stops", number: "1.7+", status: "fail" });
     expect(added.finding!.message).toMatch(new RegExp(`still running outside its process group: pid \\d+, ${tag.replace(".", "\\.")}\\. It has been ended now`));
     expect(added.hint).toMatch(/no setsid/);
     // Every check before it passed: the run fails on this alone.

@@ -26,6 +26,7 @@ type Attack = ReturnType<typeof attacks>[number]["key"];
 
 const SEGMENT_CHECK = '  if (segments.some((segment) => segment === ".." || /[/\\\\\\0]/.test(segment))) return null;\n';
 const ROOT_CHECK: [string, string] = ["  return real === root || real.startsWith(root + path.sep) ? real : null;", "  void root;\n  return real;"];
+const TARGET_CHECK = '  return rest.startsWith("/") && TARGET_CHARACTERS.test(rest) ? rest : null;';
 const JOIN = '  const joined = path.join(WEB_ROOT, ...segments.filter((segment) => segment !== "."));';
 
 /** A server with defences taken out, and the attacks it must fall to (leak a token, or fail to answer 400/403/404). */
@@ -41,8 +42,11 @@ const broken: Array<{ name: string; patch: Array<[string, string]>; fallsTo: Att
     fallsTo: ["dotDot", "encodedDots", "encodedSlash", "encodedSlashAfter", "dotThenDotDot", "deeper", "absoluteEncoded", "absoluteDoubleSlash", "siblingPrefix", "symlinkFile", "symlinkFolder"],
   },
   {
-    name: "backslashes made slashes (Windows-minded code), no checks",
-    patch: [[SEGMENT_CHECK, ""], ROOT_CHECK, [JOIN, '  const joined = path.join(WEB_ROOT, ...segments.map((segment) => segment.replaceAll("\\\\", "/")));']],
+    // A raw "\" is no character a target may hold: the solution refuses it before any path is made
+    // (phase 8's rule, RFC 9112 §3). A server that lets every character through has only the
+    // defences below left to stop "/..\secret".
+    name: "backslashes made slashes (Windows-minded code), no checks, any character let through",
+    patch: [[SEGMENT_CHECK, ""], ROOT_CHECK, [JOIN, '  const joined = path.join(WEB_ROOT, ...segments.map((segment) => segment.replaceAll("\\\\", "/")));'], [TARGET_CHECK, '  return rest.startsWith("/") ? rest : null;']],
     fallsTo: ["dotDot", "encodedDots", "encodedSlash", "encodedSlashAfter", "dotThenDotDot", "deeper", "backslash", "backslashRaw", "siblingPrefix", "symlinkFile", "symlinkFolder"],
   },
   {

@@ -50,6 +50,10 @@ export const RULES = {
   /** Phases 3 to 5 ask for Content-Length: a close-delimited or chunked body is valid HTTP/1.1. */
   contentLengthWanted: lab(text.rules.contentLengthWhy),
   connectionClose: must("RFC 9112 §9.3"),
+  /** "A server that sends a "close" connection option MUST initiate closure of the connection … after it sends the response containing "close"". */
+  closeAfterClose: must("RFC 9112 §9.6"),
+  /** Close in stages (FIN, read on, then close): §9.6 explains the reset that an immediate close risks; the lab asks for the stages. */
+  closeInStages: lab(text.rules.closeInStagesWhy, "RFC 9112 §9.6"),
   /** "The origin server MUST generate an Allow header field in a 405 response". */
   allowOn405: must("RFC 9110 §15.5.6"),
   /** Methods are case-sensitive; an unknown one SHOULD get 501. */
@@ -71,6 +75,20 @@ export const RULES = {
   obsFoldRequest: must("RFC 9112 §5.2"),
   /** "A server MUST respond with a 400 … to any HTTP/1.1 request message that lacks a Host header field and to any request message that contains more than one". */
   hostRequired: must("RFC 9112 §3.2"),
+  /** The same sentence goes on: "… or a Host header field with an invalid field value" (Host = uri-host [ ":" port ]). */
+  hostValid: must("RFC 9112 §3.2"),
+  /** "a recipient of CR, LF, or NUL within a field value MUST either reject the message or replace each of those characters with SP". */
+  nulCrInValue: must("RFC 9110 §5.5"),
+  /** A field name is any token: a map keyed by names must not inherit any (a JavaScript matter, not the RFC's). */
+  anyTokenIsAName: lab(text.rules.anyNameWhy, "RFC 9110 §5.1"),
+  /** "A server that receives a request-target longer than any URI it wishes to parse MUST respond with a 414 (URI Too Long)". */
+  targetTooLong: must("RFC 9112 §3"),
+  /** "A server that receives a method longer than any that it implements SHOULD respond with a 501 (Not Implemented)". */
+  methodTooLong: should("RFC 9112 §3"),
+  /** A whole head within a time, and a bounded read after the answer: the lab's numbers (the RFC has none). */
+  headTimeout: lab(text.rules.headTimeoutWhy),
+  /** Phases 2 to 6: the skeleton's cap on a head, 64 KiB, counted whether its end has come or not. */
+  headCap: lab(text.rules.headCapWhy),
   /** "An origin server with a clock MUST generate a Date header field in all 2xx, 3xx, and 4xx responses". */
   dateRequired: must("RFC 9110 §6.6.1"),
   /** A sender MUST generate an HTTP-date as IMF-fixdate, in GMT. */
@@ -89,6 +107,10 @@ export const RULES = {
   plusInPath: lab(text.rules.plusInPathWhy, "RFC 3986 §2.2"),
   formPlus: lab(text.rules.formPlusWhy, "URL Standard §5.1"),
   querySplitFirst: lab(text.rules.querySplitFirstWhy, "URL Standard §5.1"),
+  /** "Recipients of an invalid request-line SHOULD respond with either a 400 (Bad Request) error or a 301 (Moved Permanently) redirect with the request-target properly encoded." */
+  invalidTarget: should("RFC 9112 §3"),
+  /** "A server MUST accept the absolute-form in requests even though most HTTP/1.1 clients will only send the absolute-form to a proxy." */
+  absoluteForm: must("RFC 9112 §3.2.2"),
   // Files (phase 9 on).
   /** "The server SHOULD generate a Location header field in the response containing a preferred URI reference". */
   locationOn3xx: should("RFC 9110 §15.4.2"),
@@ -96,6 +118,7 @@ export const RULES = {
   lastModified: should("RFC 9110 §8.8.2"),
   notModified: lab(text.rules.notModifiedWhy, "RFC 9110 §13.1.3"),
   streamLarge: lab(text.rules.streamWhy),
+  fileBytes: lab(text.rules.fileBytesWhy),
   /** "An origin server needs to avoid accessing names that have a special significance to the system". */
   traversal: lab(text.rules.traversalWhy, "RFC 9110 §17.3"),
 } satisfies Record<string, Rule>;

@@ -217,6 +217,8 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
           // a translation that changes "crashed"/"exited" there must change this test too).
           if (check.id !== "start" && !/crashed|exited/.test(result.finding!.message)) {
             result.finding!.message += text.run.endedDuringThis(how);
+            // The end of the server is the mistake to fix first, whatever the finding's own hint says about the answer it cut off.
+            result.hint = exit.code === 0 ? text.run.dontExitHint : text.run.crashHint;
           }
           result.serverTail = server.tail(12);
           record(result);

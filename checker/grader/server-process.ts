@@ -60,6 +60,8 @@ export class ServerProcess {
   /** When the server last printed anything (performance.now()). */
   private lastOutputAt = 0;
   private partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
+  /** Per stream: the line being read ran past the limit and is shown cut short; the rest of it, up to its newline, is dropped. */
+  private skipping: Record<"stdout" | "stderr", boolean> = { stdout: false, stderr: false };
   private readonly news = new News();
   exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   readonly exited: Promise<void>;
@@ -257,10 +259,16 @@ export class ServerProcess {
     const text = this.partial[stream] + data.toString("utf8");
     const pieces = text.split(/\r?\n/);
     this.partial[stream] = pieces.pop() ?? "";
-    for (const piece of pieces) this.push(piece);
+    for (const piece of pieces) {
+      // The rest of a line already shown cut short is dropped: however the pipe cuts a long line
+      // into reads, it is one line in the output, so a report reads the same on every run.
+      if (this.skipping[stream]) this.skipping[stream] = false;
+      else this.push(piece);
+    }
     // A server that prints without newlines must not grow our memory without bound.
     if (this.partial[stream].length > 4 * MAX_LINE_LENGTH) {
-      this.push(this.partial[stream]);
+      if (!this.skipping[stream]) this.push(this.partial[stream]);
+      this.skipping[stream] = true;
       this.partial[stream] = "";
     }
     this.news.tell();

@@ -84,8 +84,9 @@ function utf8SequenceLength(bytes: Buffer, at: number): number {
     if ((bytes[at + k]! & 0xc0) !== 0x80) return 0;
   }
   const text = bytes.subarray(at, at + length).toString("utf8");
-  // C1 controls and the replacement character would be invisible or misleading.
-  if (/[\u0080-\u009f\ufffd]/u.test(text)) return 0;
+  // C1 controls and the replacement character would be invisible or misleading, and so would the
+  // spaces that are not ASCII's (a no-break space looks like a space, and is not one in HTTP).
+  if (/[\u0080-\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff\ufffd]/u.test(text)) return 0;
   return length;
 }
 

@@ -28,6 +28,8 @@ export class WireConnection {
   sentBytes = 0;
   /** Bytes that came after the first MAX_KEPT_BYTES (counted, not kept); the connection was then dropped. */
   cutOffBytes = 0;
+  /** When a reset (ECONNRESET, EPIPE) came, whatever came before it (a FIN leaves `ending` at "server-closed"). */
+  resetAtMs: number | null = null;
   private keptBytes = 0;
   private joined: Buffer | null = null;
   private readonly news = new News();
@@ -48,7 +50,9 @@ export class WireConnection {
     socket.on("end", () => this.finish("server-closed"));
     socket.on("error", (error: NodeJS.ErrnoException) => {
       // A reset shows up as ECONNRESET on read, or EPIPE when we write into a closed connection.
-      this.finish(error.code === "ECONNRESET" || error.code === "EPIPE" ? "server-reset" : "server-closed");
+      const reset = error.code === "ECONNRESET" || error.code === "EPIPE";
+      if (reset) this.resetAtMs ??= this.elapsed();
+      this.finish(reset ? "server-reset" : "server-closed");
     });
     socket.on("close", () => this.finish("client-closed"));
   }
@@ -96,9 +100,14 @@ export class WireConnection {
     return Math.round(performance.now() - this.startedAt);
   }
 
-  /** Writes bytes; false when the connection is already closed or the write failed. */
-  write(data: Buffer | string): Promise<boolean> {
-    if (!this.open || this.socket.destroyed || !this.socket.writable) return Promise.resolve(false);
+  /**
+   * Writes bytes; false when the connection is already closed or the write failed. With
+   * `afterServerClosed`, a write still goes out after the server's FIN (its side is closed, ours is
+   * open): what a client that goes on sending does.
+   */
+  write(data: Buffer | string, options: { afterServerClosed?: boolean } = {}): Promise<boolean> {
+    const open = this.open || (options.afterServerClosed === true && this.ending === "server-closed");
+    if (!open || this.socket.destroyed || !this.socket.writable) return Promise.resolve(false);
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
     return new Promise((resolve) => {
       // A server that never reads could leave a big write pending forever: bound it too.
@@ -106,6 +115,7 @@ export class WireConnection {
       this.socket.write(bytes, (error) => {
         clearTimeout(timer);
         if (!error) this.sentBytes += bytes.length;
+        else if (["EPIPE", "ECONNRESET"].includes((error as NodeJS.ErrnoException).code ?? "")) this.resetAtMs ??= this.elapsed();
         resolve(!error);
       });
     });
@@ -226,6 +236,7 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
   const connection = opened;
   let reactedEarly = false;
   let sentWhenReacted = 0;
+  let lastSentAt = connection.elapsed();
   for (const [index, segment] of options.segments.entries()) {
     if (segment.pauseMs) await connection.waitFor(() => false, segment.pauseMs);
     if (index > 0 && (connection.chunks.length > 0 || !connection.open)) {
@@ -233,6 +244,9 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       sentWhenReacted = connection.sentBytes;
       break;
     }
+    // Taken before the write: its callback can come late on a busy machine, after the server has
+    // the bytes, and a reply timed from there would look faster than it was (threads.slow).
+    lastSentAt = connection.elapsed();
     const ok = await connection.write(segment.data);
     if (!ok) {
       reactedEarly = true;
@@ -240,7 +254,6 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       break;
     }
   }
-  const lastSentAt = connection.elapsed();
   if (options.endAfterSending) connection.endWriting();
   const until = options.until ?? (() => false);
   const matched = await connection.waitFor(until, options.replyTimeoutMs);

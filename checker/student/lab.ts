@@ -4,6 +4,7 @@
  *
  *   npm run lab -- status | lesson <n> | check <n> | watch <n> | hint <n>
  *   npm run lab -- reset <n> [--yes] | solution <n> [--instructor] [--yes] | restore <n> [--yes]
+ *   npm run lab -- help (or --help, -h): these commands
  *
  * Nothing here overwrites a student's file without a dated backup first (see backups.ts).
  */
@@ -12,7 +13,7 @@ import { createRequire } from "node:module";
 import { copyFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseArgs, stripVTControlCharacters } from "node:util";
 import Enquirer from "enquirer";
 import { backup, latestBackup } from "./backups.ts";
 import { findPhase, phases, studentFile } from "../manifest.ts";
@@ -59,14 +60,37 @@ function stateLabel(phase: Phase): string {
 // ---------------------------------------------------------------------------------------------
 // The actions
 
+/**
+ * The phases' titles at one width, so that the states after them line up. In a terminal too narrow
+ * for the longest title and the longest state on one line, the titles are cut (with "…") to fit;
+ * `before` is how many columns come before a title.
+ */
+function titleColumn(before: number, states: string[]): (title: string) => string {
+  const longest = Math.max(...phases.map((phase) => phase.title.length));
+  const columns = process.stdout.isTTY ? process.stdout.columns : 0;
+  const stateWidth = Math.max(...states.map((state) => stripVTControlCharacters(state).length));
+  // One column is left free: a line that fills the last column wraps in some terminals.
+  const width = columns ? Math.max(24, Math.min(longest, columns - before - 1 - stateWidth - 1)) : longest;
+  return (title) => (title.length <= width ? title.padEnd(width) : `${title.slice(0, width - 1)}…`);
+}
+
+/** A phase's number and its dot, at one width for all ("9." and, with ten phases or more, " 9."). */
+const numberWidth = String(Math.max(...phases.map((phase) => phase.number))).length;
+function numbered(phase: Phase): string {
+  return `${String(phase.number).padStart(numberWidth)}.`;
+}
+
 function status(): void {
   const { rebuilt } = loadProgress(ROOT);
   if (rebuilt) console.log(chalk.dim(text.progressRebuilt(rebuilt)));
-  for (const phase of phases) console.log(`  ${phase.number}. ${phase.slug.padEnd(8)} ${phase.title.padEnd(46)} ${stateLabel(phase)}`);
+  const states = phases.map(stateLabel);
+  const slugWidth = Math.max(...phases.map((phase) => phase.slug.length));
+  const title = titleColumn(2 + numberWidth + 2 + slugWidth + 1, states);
+  for (const [i, phase] of phases.entries()) console.log(`  ${numbered(phase)} ${phase.slug.padEnd(slugWidth)} ${title(phase.title)} ${states[i]}`);
 }
 
-function commandList(): void {
-  console.log(text.menu.notATerminal);
+function commandList(heading: string): void {
+  console.log(heading);
   const width = Math.max(...text.commands.map(([command]) => command.length));
   for (const [command, what] of text.commands) console.log(`  ${command.padEnd(width)}  ${chalk.dim(what)}`);
 }
@@ -242,8 +266,11 @@ async function menu(): Promise<void> {
   if (!process.stdout.rows) process.stdout.rows = 24;
   if (!process.stdout.columns) process.stdout.columns = 80;
   for (;;) {
+    const states = phases.map(stateLabel);
+    // Before a title: enquirer's pointer and its space, then "9. ".
+    const title = titleColumn(2 + numberWidth + 2, states);
     const picked = await choose(text.menu.title, [
-      ...phases.map((phase) => ({ name: String(phase.number), message: `${phase.number}. ${phase.title.padEnd(46)} ${stateLabel(phase)}` })),
+      ...phases.map((phase, i) => ({ name: String(phase.number), message: `${numbered(phase)} ${title(phase.title)} ${states[i]}` })),
       { name: "quit", message: `${phases.length + 1}. ${text.menu.quit}` },
     ]);
     if (picked === null || picked === "quit") return;
@@ -275,18 +302,33 @@ async function main(argv: string[]): Promise<number> {
   if (nodeNote) console.error(nodeNote);
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { yes: { type: "boolean", short: "y" }, instructor: { type: "boolean" } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { yes: { type: "boolean", short: "y" }, instructor: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // parseArgs words its errors for programmers ("To specify a positional argument starting with a '-' ..."): say it plainly.
+    const { code, message } = error as { code?: string; message: string };
+    const option = /'([^']+)'/.exec(message)?.[1];
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) throw new UsageError(text.lab.unknownOption(option));
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) throw new UsageError(text.lab.optionTakesNoValue(option));
+    throw new UsageError(message);
   }
   const [command, phaseId, ...rest] = parsed.positionals;
+  if (parsed.values.help || command === "help") {
+    console.log(text.lab.usageLine);
+    console.log();
+    commandList(text.lab.helpHeading);
+    return 0;
+  }
   const yes = parsed.values.yes ?? false;
   if (rest.length > 0) throw new UsageError(text.lab.tooManyWords(rest.join(" ")));
   if (command === undefined) {
     if (!interactive()) {
       status();
       console.log();
-      commandList();
+      commandList(text.menu.notATerminal);
       return 0;
     }
     await menu();

@@ -52,8 +52,10 @@ export function startServer(): net.Server {
     //         does. Replace the `once` below with socket.on("data", ...) that appends each
     //         chunk to a Buffer (Buffer.concat) until the head is complete: it ends at the
     //         first blank line, "\r\n\r\n", or "\n\n" when the client is nc (buffer.indexOf
-    //         finds them; take whichever comes first). Ignore any data after the head, and
-    //         close the connection if MAX_HEAD_BYTES arrive without a blank line.
+    //         finds them; take whichever comes first). Keep bytes until then: one character
+    //         ("é" is two bytes) can be cut between two chunks. Ignore any data after the head
+    //         (a flag, done, set once you handle it), and close the connection if
+    //         MAX_HEAD_BYTES arrive without a blank line.
     // TODO 3: Once the head is complete (never before): print it between the markers as
     //         now, give it to parseRequest, and print the path it returns as `path: <path>`
     //         (if it returns "", print a line saying the request could not be parsed

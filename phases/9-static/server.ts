@@ -10,7 +10,8 @@ import { createReadStream } from "node:fs";
 import { readFile, realpath, stat } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import { setTimeout } from "node:timers/promises";
+// Named sleep: the global setTimeout (a plain timer, used below) keeps its own name.
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const PORT = Number(process.env.PORT ?? 8000);
@@ -18,6 +19,12 @@ const PORT = Number(process.env.PORT ?? 8000);
 const HOST = "127.0.0.1";
 // The whole head (request line, fields, line ends) may be this big; a bigger one gets 431.
 const MAX_HEAD_BYTES = 32 * 1024;
+// The longest target this server parses; a longer one gets 414 (RFC 9112 §3 recommends 8000 at least).
+const MAX_TARGET_BYTES = 8 * 1024;
+// The whole head must have come this long after the connection opened; then the server closes.
+const HEAD_TIMEOUT_MS = 1000;
+// After its answer, the server reads (and drops) what the client still sends for this long, then closes.
+const DRAIN_MS = 1000;
 // nc (without -C) ends lines with a bare "\n": accept "\r\n\r\n" or "\n\n" as the end of the head.
 const BLANK_LINE = /\r\n\r\n|\n\n/;
 // Only GET /slow is slow: it keeps phase 5's lesson checked (serve others while waiting).
@@ -30,8 +37,19 @@ const REAL_ROOT = realpath(WEB_ROOT).catch(() => WEB_ROOT);
 
 /** The methods RFC 9110 defines. Any other token is one this server does not implement (501). */
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]);
+const LONGEST_METHOD = Math.max(...[...KNOWN_METHODS].map((method) => method.length));
 /** Methods and field names are tokens (RFC 9110 §5.6.2): letters, digits and a few marks. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A Host value is host[:port] (RFC 9110 §7.2): a name or IPv4 address, or an IPv6 address in [ ]; no user@, no path, no spaces. */
+const HOST_VALUE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?$/;
+/** "http://127.0.0.1:8000" in the absolute form "http://127.0.0.1:8000/about?x=1": scheme, "://", host and port. */
+const SCHEME_AND_HOST = /^https?:\/\/[^/?#]*/i;
+/**
+ * The characters RFC 3986 lets a path and a query hold: letters, digits, - . _ ~, the marks
+ * ! $ & ' ( ) * + , ; = : @ / ?, and % (which must start an escape: decoding checks that). Not "#"
+ * (a fragment never leaves the client), no space or control byte, no backslash, no byte over 127.
+ */
+const TARGET_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/;
 const HTML = "text/html; charset=utf-8";
 
 const REASONS: Record<number, string> = {
@@ -42,6 +60,7 @@ const REASONS: Record<number, string> = {
   400: "Bad Request",
   404: "Not Found",
   405: "Method Not Allowed",
+  414: "URI Too Long",
   431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   501: "Not Implemented",
@@ -117,7 +136,7 @@ route("GET", "/about", () => ({ status: 200, body: "<h1>About</h1><p>A server th
 route("GET", "/hello/:name", (request) => ({ status: 200, type: "text/plain; charset=utf-8", body: `Hello, ${request.params.name}!` }));
 route("GET", "/slow", async () => {
   // `await` hands the thread back to the event loop: other clients are served meanwhile.
-  await setTimeout(SLOW_MS);
+  await sleep(SLOW_MS);
   return { status: 200, body: "<h1>Slow</h1>" };
 });
 route("GET", "/user-agent", (request) => ({ status: 200, type: "text/plain; charset=utf-8", body: request.headers["user-agent"] ?? "" }));
@@ -132,6 +151,20 @@ function percentDecode(text: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The target as a path and its query, "/about?x=1"; null when no client may send it (a 400). A
+ * client sends the absolute form, "http://127.0.0.1:8000/about?x=1", to a proxy, and a server must
+ * accept it too (RFC 9112 §3.2.2): without its scheme and host, it is the same target.
+ */
+function originForm(target: string): string | null {
+  const schemeAndHost = SCHEME_AND_HOST.exec(target)?.[0] ?? "";
+  let rest = target.slice(schemeAndHost.length);
+  // "http://host" and "http://host?x=1" have an empty path, which is "/" (RFC 9110 §4.2.3).
+  if (schemeAndHost !== "" && !rest.startsWith("/")) rest = `/${rest}`;
+  // Anything else is in neither form ("about"), or holds a character no target may hold.
+  return rest.startsWith("/") && TARGET_CHARACTERS.test(rest) ? rest : null;
 }
 
 /**
@@ -278,17 +311,20 @@ function error(status: number, headers?: Record<string, string>): Reply {
 export async function dispatch(method: string, target: string, headers: Headers = {}): Promise<Answer> {
   const head = method === "HEAD";
   if (!KNOWN_METHODS.has(method)) return generateResponse(error(501), false);
+  // Then the target: its form and characters, then its escapes. What cannot be read is a 400.
+  const origin = originForm(target);
+  if (origin === null) return generateResponse(error(400), head);
   // The query string is not part of the route: /about?x=1 is /about.
-  const at = target.indexOf("?");
-  const parts = decodeSegments(at === -1 ? target : target.slice(0, at));
-  const query = parseQuery(at === -1 ? "" : target.slice(at + 1));
+  const at = origin.indexOf("?");
+  const parts = decodeSegments(at === -1 ? origin : origin.slice(0, at));
+  const query = parseQuery(at === -1 ? "" : origin.slice(at + 1));
   if (parts === null || query === null) return generateResponse(error(400), head);
   const path = "/" + parts.join("/");
   // HEAD is served wherever GET is: the same answer, without the body.
   const wanted = head ? "GET" : method;
   const found = routes.filter((each) => match(each.segments, parts) !== null);
   // No route has this path: it may be a file.
-  if (found.length === 0) return serveFile(method, at === -1 ? target : target.slice(0, at), parts, headers);
+  if (found.length === 0) return serveFile(method, at === -1 ? origin : origin.slice(0, at), parts, headers);
   const chosen = found.find((each) => each.method === wanted);
   if (!chosen) {
     // The page exists, not for this method: say which methods it has (RFC 9110 §15.5.6).
@@ -299,14 +335,18 @@ export async function dispatch(method: string, target: string, headers: Headers 
   return generateResponse(reply, head);
 }
 
-/** The request line's three parts, or null when it is not METHOD SP TARGET SP HTTP/d.d. */
+/**
+ * The request line's three parts, or null when it is not METHOD SP TARGET SP HTTP/d.d, the target
+ * a path ("/...") or in the absolute form ("http://..."). What the target holds, originForm reads.
+ */
 export function parseRequestLine(head: string): { method: string; target: string; version: string } | null {
   const line = head.split(/\r?\n/)[0] ?? "";
   // Exactly three parts, separated by single spaces: "GET  / HTTP/1.1" has an empty part.
   const parts = line.split(" ");
   if (parts.length !== 3) return null;
   const [method, target, version] = parts as [string, string, string];
-  if (!TOKEN.test(method) || !target.startsWith("/") || !/^HTTP\/\d\.\d$/.test(version)) return null;
+  const form = target.startsWith("/") || SCHEME_AND_HOST.test(target);
+  if (!TOKEN.test(method) || !form || !/^HTTP\/\d\.\d$/.test(version)) return null;
   return { method, target, version };
 }
 
@@ -320,6 +360,9 @@ function fieldLines(head: string): Array<[string, string]> | null {
     // A line that starts with a space or tab continues the one before (obs-fold): RFC 9112 §5.2
     // lets a server reject it, and rejecting is the simple, safe choice.
     if (/^[ \t]/.test(line)) return null;
+    // NUL and a CR inside a line are read differently by different programs: RFC 9110 §5.5 and RFC
+    // 9112 §2.2 say reject them, or replace each with a space. Rejecting is simpler.
+    if (/[\0\r]/.test(line)) return null;
     // Split at the first colon only: "Host: 127.0.0.1:8000" has a colon in its value.
     const colon = line.indexOf(":");
     if (colon === -1) return null;
@@ -356,6 +399,7 @@ async function answer(head: string): Promise<Answer> {
   }
   console.log(`path: ${line.target}`);
   const isHead = line.method === "HEAD";
+  if (Buffer.byteLength(line.target) > MAX_TARGET_BYTES) return generateResponse(error(414), isHead);
   if (!line.version.startsWith("HTTP/1.")) return generateResponse(error(505), isHead);
   const fields = fieldLines(head);
   if (!fields) {
@@ -363,12 +407,32 @@ async function answer(head: string): Promise<Answer> {
     return generateResponse(error(400), isHead);
   }
   // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2); HTTP/1.0 clients may send none.
-  const hosts = fields.filter(([name]) => name === "host").length;
-  if (line.version === "HTTP/1.1" ? hosts !== 1 : hosts > 1) {
-    console.log(`A request with ${hosts} Host fields`);
+  const hosts = fields.filter(([name]) => name === "host");
+  if (line.version === "HTTP/1.1" ? hosts.length !== 1 : hosts.length > 1) {
+    console.log(`A request with ${hosts.length} Host fields`);
+    return generateResponse(error(400), isHead);
+  }
+  // One Host, but one that is not host[:port], such as "user@host" or "host/path": 400 too (RFC 9112 §3.2).
+  if (hosts.length === 1 && !HOST_VALUE.test(hosts[0]![1])) {
+    console.log(`An invalid Host: ${hosts[0]![1]}`);
     return generateResponse(error(400), isHead);
   }
   return dispatch(line.method, line.target, parseHeaders(head)!);
+}
+
+/**
+ * The status for a head over the limit. Its request line decides when that alone is too long to
+ * read (RFC 9112 §3): a method longer than any this server knows gets 501, a target longer than
+ * it parses 414; any other head, 431.
+ */
+function tooBigStatus(received: Buffer): number {
+  const end = received.indexOf("\n");
+  const line = end === -1 ? received : received.subarray(0, end);
+  const methodEnd = line.indexOf(" ");
+  if ((methodEnd === -1 ? line.length : methodEnd) > LONGEST_METHOD) return 501;
+  const targetEnd = line.indexOf(" ", methodEnd + 1);
+  if ((targetEnd === -1 ? line.length : targetEnd) - (methodEnd + 1) > MAX_TARGET_BYTES) return 414;
+  return 431;
 }
 
 /** Returns the head (the text before the blank line), or null if the blank line has not arrived yet. */
@@ -413,23 +477,34 @@ export function startServer(): net.Server {
     });
     let received = Buffer.alloc(0);
     let done = false;
+    // Deadlines, kept with plain timers. (socket.setTimeout is an idle timer: every byte starts it
+    // again, so a client that sends one byte a second would hold the connection for ever.)
+    // The whole head has HEAD_TIMEOUT_MS from now.
+    setTimeout(() => {
+      if (done) return;
+      console.log(`No whole head within ${HEAD_TIMEOUT_MS} ms: closing the connection`);
+      socket.destroy();
+    }, HEAD_TIMEOUT_MS);
+    // Once the answer is out ("finish": all of it handed to the kernel, our FIN sent), what still
+    // comes is read and dropped for DRAIN_MS; then the connection closes for good. (Closing at
+    // once, with bytes unread, would make the kernel send a reset, which can destroy the answer.)
+    socket.once("finish", () => setTimeout(() => socket.destroy(), DRAIN_MS));
     socket.on("data", (chunk) => {
-      // After the answer, what the client still sends is read and dropped: closing a socket with
-      // unread bytes makes the kernel send a reset, which can destroy the answer in flight.
+      // After the answer, what the client still sends is read and dropped.
       if (done) return;
       received = Buffer.concat([received, chunk]);
       const found = findHead(received);
       if (found && found.size <= MAX_HEAD_BYTES) {
         done = true;
         void handleRequest(socket, found.head);
-      } else if (found || received.length > MAX_HEAD_BYTES) {
-        // Too big, ended or not: answer now, and keep no more of it (the client may never stop).
+      } else if (found || received.length >= MAX_HEAD_BYTES) {
+        // Too big, ended or not (MAX_HEAD_BYTES with no end yet: the end makes it bigger still).
+        // Answer now, and keep no more of it: the client may never stop.
         done = true;
+        const status = tooBigStatus(received);
         received = Buffer.alloc(0);
-        console.log(`Request head over ${MAX_HEAD_BYTES} bytes: 431`);
-        socket.end(generateResponse(error(431)));
-        // Drop what still comes for a while, then let go of a client that never stops sending.
-        socket.setTimeout(5000, () => socket.destroy());
+        console.log(`Request head over ${MAX_HEAD_BYTES} bytes: ${status}`);
+        socket.end(generateResponse(error(status)));
       }
     });
     socket.on("end", () => {

@@ -1,9 +1,11 @@
 // Phase 7: headers. The server reads the request's header fields (parseHeaders), refuses the
-// heads a server must refuse (400 for broken fields and a missing Host, 431 for a head that is too
-// big), and sends with every response the fields a client expects: Date, Server,
-// Content-Type, Content-Length and Connection.
+// heads a server must refuse (400 for broken fields and a missing or bad Host, 431 for a head that
+// is too big, 414 or 501 when its request line alone is), lets go of clients that take too long,
+// and sends with every response the fields a client expects: Date, Server, Content-Type,
+// Content-Length and Connection.
 import net from "node:net";
-import { setTimeout } from "node:timers/promises";
+// Named sleep: the global setTimeout (a plain timer, used below) keeps its own name.
+import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 
 const PORT = Number(process.env.PORT ?? 8000);
@@ -11,6 +13,12 @@ const PORT = Number(process.env.PORT ?? 8000);
 const HOST = "127.0.0.1";
 // The whole head (request line, fields, line ends) may be this big; a bigger one gets 431.
 const MAX_HEAD_BYTES = 32 * 1024;
+// The longest target this server parses; a longer one gets 414 (RFC 9112 §3 recommends 8000 at least).
+const MAX_TARGET_BYTES = 8 * 1024;
+// The whole head must have come this long after the connection opened; then the server closes.
+const HEAD_TIMEOUT_MS = 1000;
+// After its answer, the server reads (and drops) what the client still sends for this long, then closes.
+const DRAIN_MS = 1000;
 // nc (without -C) ends lines with a bare "\n": accept "\r\n\r\n" or "\n\n" as the end of the head.
 const BLANK_LINE = /\r\n\r\n|\n\n/;
 // Only GET /slow is slow: it keeps phase 5's lesson checked (serve others while waiting).
@@ -19,8 +27,11 @@ const SERVER_NAME = "http-lab/7";
 
 /** The methods RFC 9110 defines. Any other token is one this server does not implement (501). */
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]);
+const LONGEST_METHOD = Math.max(...[...KNOWN_METHODS].map((method) => method.length));
 /** Methods and field names are tokens (RFC 9110 §5.6.2): letters, digits and a few marks. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A Host value is host[:port] (RFC 9110 §7.2): a name or IPv4 address, or an IPv6 address in [ ]; no user@, no path, no spaces. */
+const HOST_VALUE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?$/;
 const HTML = "text/html; charset=utf-8";
 
 const REASONS: Record<number, string> = {
@@ -28,6 +39,7 @@ const REASONS: Record<number, string> = {
   400: "Bad Request",
   404: "Not Found",
   405: "Method Not Allowed",
+  414: "URI Too Long",
   431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   501: "Not Implemented",
@@ -99,7 +111,7 @@ route("GET", "/about", () => ({ status: 200, body: "<h1>About</h1><p>A server th
 route("GET", "/hello/:name", (request) => ({ status: 200, body: `Hello, ${request.params.name}!` }));
 route("GET", "/slow", async () => {
   // `await` hands the thread back to the event loop: other clients are served meanwhile.
-  await setTimeout(SLOW_MS);
+  await sleep(SLOW_MS);
   return { status: 200, body: "<h1>Slow</h1>" };
 });
 route("GET", "/user-agent", (request) => ({ status: 200, type: "text/plain; charset=utf-8", body: request.headers["user-agent"] ?? "" }));
@@ -168,6 +180,9 @@ function fieldLines(head: string): Array<[string, string]> | null {
     // A line that starts with a space or tab continues the one before (obs-fold): RFC 9112 §5.2
     // lets a server reject it, and rejecting is the simple, safe choice.
     if (/^[ \t]/.test(line)) return null;
+    // NUL and a CR inside a line are read differently by different programs: RFC 9110 §5.5 and RFC
+    // 9112 §2.2 say reject them, or replace each with a space. Rejecting is simpler.
+    if (/[\0\r]/.test(line)) return null;
     // Split at the first colon only: "Host: 127.0.0.1:8000" has a colon in its value.
     const colon = line.indexOf(":");
     if (colon === -1) return null;
@@ -204,6 +219,7 @@ async function answer(head: string): Promise<Buffer> {
   }
   console.log(`path: ${line.target}`);
   const isHead = line.method === "HEAD";
+  if (Buffer.byteLength(line.target) > MAX_TARGET_BYTES) return generateResponse(error(414), isHead);
   if (!line.version.startsWith("HTTP/1.")) return generateResponse(error(505), isHead);
   const fields = fieldLines(head);
   if (!fields) {
@@ -211,12 +227,32 @@ async function answer(head: string): Promise<Buffer> {
     return generateResponse(error(400), isHead);
   }
   // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2); HTTP/1.0 clients may send none.
-  const hosts = fields.filter(([name]) => name === "host").length;
-  if (line.version === "HTTP/1.1" ? hosts !== 1 : hosts > 1) {
-    console.log(`A request with ${hosts} Host fields`);
+  const hosts = fields.filter(([name]) => name === "host");
+  if (line.version === "HTTP/1.1" ? hosts.length !== 1 : hosts.length > 1) {
+    console.log(`A request with ${hosts.length} Host fields`);
+    return generateResponse(error(400), isHead);
+  }
+  // One Host, but one that is not host[:port], such as "user@host" or "host/path": 400 too (RFC 9112 §3.2).
+  if (hosts.length === 1 && !HOST_VALUE.test(hosts[0]![1])) {
+    console.log(`An invalid Host: ${hosts[0]![1]}`);
     return generateResponse(error(400), isHead);
   }
   return dispatch(line.method, line.target, parseHeaders(head)!);
+}
+
+/**
+ * The status for a head over the limit. Its request line decides when that alone is too long to
+ * read (RFC 9112 §3): a method longer than any this server knows gets 501, a target longer than
+ * it parses 414; any other head, 431.
+ */
+function tooBigStatus(received: Buffer): number {
+  const end = received.indexOf("\n");
+  const line = end === -1 ? received : received.subarray(0, end);
+  const methodEnd = line.indexOf(" ");
+  if ((methodEnd === -1 ? line.length : methodEnd) > LONGEST_METHOD) return 501;
+  const targetEnd = line.indexOf(" ", methodEnd + 1);
+  if ((targetEnd === -1 ? line.length : targetEnd) - (methodEnd + 1) > MAX_TARGET_BYTES) return 414;
+  return 431;
 }
 
 /** Returns the head (the text before the blank line), or null if the blank line has not arrived yet. */
@@ -248,23 +284,34 @@ export function startServer(): net.Server {
     });
     let received = Buffer.alloc(0);
     let done = false;
+    // Deadlines, kept with plain timers. (socket.setTimeout is an idle timer: every byte starts it
+    // again, so a client that sends one byte a second would hold the connection for ever.)
+    // The whole head has HEAD_TIMEOUT_MS from now.
+    setTimeout(() => {
+      if (done) return;
+      console.log(`No whole head within ${HEAD_TIMEOUT_MS} ms: closing the connection`);
+      socket.destroy();
+    }, HEAD_TIMEOUT_MS);
+    // Once the answer is out ("finish": all of it handed to the kernel, our FIN sent), what still
+    // comes is read and dropped for DRAIN_MS; then the connection closes for good. (Closing at
+    // once, with bytes unread, would make the kernel send a reset, which can destroy the answer.)
+    socket.once("finish", () => setTimeout(() => socket.destroy(), DRAIN_MS));
     socket.on("data", (chunk) => {
-      // After the answer, what the client still sends is read and dropped: closing a socket with
-      // unread bytes makes the kernel send a reset, which can destroy the answer in flight.
+      // After the answer, what the client still sends is read and dropped.
       if (done) return;
       received = Buffer.concat([received, chunk]);
       const found = findHead(received);
       if (found && found.size <= MAX_HEAD_BYTES) {
         done = true;
         void handleRequest(socket, found.head);
-      } else if (found || received.length > MAX_HEAD_BYTES) {
-        // Too big, ended or not: answer now, and keep no more of it (the client may never stop).
+      } else if (found || received.length >= MAX_HEAD_BYTES) {
+        // Too big, ended or not (MAX_HEAD_BYTES with no end yet: the end makes it bigger still).
+        // Answer now, and keep no more of it: the client may never stop.
         done = true;
+        const status = tooBigStatus(received);
         received = Buffer.alloc(0);
-        console.log(`Request head over ${MAX_HEAD_BYTES} bytes: 431`);
-        socket.end(generateResponse(error(431)));
-        // Drop what still comes for a while, then let go of a client that never stops sending.
-        socket.setTimeout(5000, () => socket.destroy());
+        console.log(`Request head over ${MAX_HEAD_BYTES} bytes: ${status}`);
+        socket.end(generateResponse(error(status)));
       }
     });
     socket.on("end", () => {

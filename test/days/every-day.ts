@@ -20,7 +20,7 @@ let failed = 0;
 for (const day of weekOfDays()) {
   const started = performance.now();
   const { ok, output } = await runOnMovedClock(library, day, files);
-  const counts = /Tests\s+([^\n]*)/.exec(output)?.[1]?.trim() ?? "no count";
+  const counts = /^\s*Tests\s+(\d[^\n]*)$/m.exec(output)?.[1]?.trim() ?? "no count";
   console.log(`${ok ? "ok  " : "FAIL"} ${day.label}: ${counts} (${Math.round((performance.now() - started) / 1000)} s)`);
   if (!ok) {
     failed += 1;

@@ -15,6 +15,12 @@ HOST = "127.0.0.1"  # not "localhost": that can mean the IPv6 address ::1
 PORT = int(os.environ.get("PORT", "8000"))
 # The whole head counts: request line, header lines, every line end and the blank line
 MAX_HEAD = 32 * 1024
+# The longest target this server parses; a longer one gets 414 (RFC 9112 §3 recommends 8000 at least)
+MAX_TARGET = 8 * 1024
+# The whole head must have come this many seconds after the connection opened
+HEAD_TIMEOUT = 1.0
+# After its answer, the server reads (and drops) what still comes for this long, then closes
+DRAIN = 1.0
 SLOW_MS = int(os.environ.get("SLOW_MS", "5000"))
 SERVER_NAME = "http-lab-py/9"
 # The folder whose files are served; relative to the working directory, or absolute.
@@ -36,10 +42,19 @@ TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 VERSION = re.compile(r"HTTP/([0-9])\.[0-9]")
 # What follows a "%": exactly two hex digits (int(..., 16) alone would also take " 1" or "+1")
 HEX_PAIR = re.compile(r"[0-9A-Fa-f]{2}")
+# "http://127.0.0.1:8000" in the absolute form "http://127.0.0.1:8000/about?x=1": scheme, "://", host
+SCHEME_AND_HOST = re.compile(r"https?://[^/?#]*", re.IGNORECASE)
+# What RFC 3986 lets a path and a query hold; "%" must start an escape (percent_decode checks that).
+# Not "#" (a fragment never leaves the client), no space or control byte, no backslash, no byte over 127
+TARGET_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*")
 # The end of the head: an empty line, whether the lines end in \r\n or in \n (nc sends \n)
 HEAD_END = re.compile(rb"\n\r?\n")
 # The standard methods, in the order an Allow header lists them. Case-sensitive: "get" is not here
 KNOWN_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
+LONGEST_METHOD = max(len(method) for method in KNOWN_METHODS)
+# A Host value is host[:port] (RFC 9110 §7.2): a name or IPv4 address, or an IPv6 address in [ ];
+# no user@, no path, no spaces
+HOST_VALUE = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?")
 
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -153,6 +168,21 @@ def percent_decode(text):
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def origin_form(target):
+    """The target as a path and its query, "/about?x=1", or None if no client may send it.
+    The absolute form, "http://127.0.0.1:8000/about?x=1", is what a proxy gets, and a server
+    must accept it too (RFC 9112 §3.2.2): without its scheme and host it is the same target."""
+    scheme_and_host = SCHEME_AND_HOST.match(target)
+    rest = target[scheme_and_host.end() :] if scheme_and_host else target
+    # "http://host" and "http://host?x=1" have an empty path, which is "/" (RFC 9110 §4.2.3)
+    if scheme_and_host and not rest.startswith("/"):
+        rest = "/" + rest
+    # Anything else is in neither form ("about"), or holds a character no target may hold
+    if not rest.startswith("/") or not TARGET_CHARACTERS.fullmatch(rest):
+        return None
+    return rest
 
 
 def decode_segments(path):
@@ -352,7 +382,8 @@ def parse_request(request_data):
     if len(parts) != 3:
         return None
     method, target, version = parts
-    if not TOKEN.fullmatch(method) or not target.startswith("/"):
+    # The target is a path, or in the absolute form; what it holds, origin_form reads
+    if not TOKEN.fullmatch(method) or not (target.startswith("/") or SCHEME_AND_HOST.match(target)):
         return None
     if not VERSION.fullmatch(version):  # fullmatch: "$" would also let a final "\n" through
         return None
@@ -367,6 +398,10 @@ def parse_fields(head):
         # obs-fold: a line that starts with a space or tab would continue the previous value.
         # RFC 9112 §5.2 lets a server reject it, and rejecting is the simple, safe choice
         if line.startswith((" ", "\t")):
+            return None
+        # NUL and a CR inside a line are read differently by different programs: RFC 9110 §5.5
+        # and RFC 9112 §2.2 say reject them, or replace each with a space. Rejecting is simpler
+        if "\0" in line or "\r" in line:
             return None
         # The FIRST colon ends the name: "Host: 127.0.0.1:8000" keeps the port in the value
         name, colon, value = line.partition(":")
@@ -397,7 +432,9 @@ def respond(head):
     if request_line is None:
         return error_page("400 Bad Request")
     method, target, version = request_line
-    # The checks go in a fixed order: version, header syntax, Host, method, encoding, path
+    # The checks go in a fixed order: target length, version, header syntax, Host, method, target, encoding, path
+    if len(target.encode("utf-8")) > MAX_TARGET:
+        return error_page("414 URI Too Long")
     if VERSION.fullmatch(version).group(1) != "1":
         return error_page("505 HTTP Version Not Supported")
     fields = parse_fields(head)
@@ -406,14 +443,22 @@ def respond(head):
         return error_page("400 Bad Request")
     # Count the Host lines, not the commas: two lines are two hosts (RFC 9112 §3.2).
     # HTTP/1.0 came before Host, so only 1.1 must send it; two are wrong in any version
-    hosts = sum(1 for name, _ in fields if name == "host")
-    if hosts > 1 or (hosts == 0 and version != "HTTP/1.0"):
-        print(f"{hosts} Host header lines", flush=True)
+    hosts = [value for name, value in fields if name == "host"]
+    if len(hosts) > 1 or (not hosts and version != "HTTP/1.0"):
+        print(f"{len(hosts)} Host header lines", flush=True)
+        return error_page("400 Bad Request")
+    # One Host, but not host[:port] ("user@host", "host/path"): 400 too (RFC 9112 §3.2)
+    if hosts and not HOST_VALUE.fullmatch(hosts[0]):
+        print(f"Invalid Host: {hosts[0]}", flush=True)
         return error_page("400 Bad Request")
     if method not in KNOWN_METHODS:
         return error_page("501 Not Implemented")
+    origin = origin_form(target)
+    if origin is None:
+        print("Not a target a client may send", flush=True)
+        return error_page("400 Bad Request")
     # The query string picks no route: "/?x=1" is "/"
-    path, _, query = target.partition("?")
+    path, _, query = origin.partition("?")
     segments = decode_segments(path)
     query_table = parse_query(query)
     # A broken escape anywhere in the target is the client's error, for every route
@@ -485,27 +530,59 @@ def send_response(client_connection, status, body, content_type, extra_headers, 
 
 
 class HeadTooLarge(Exception):
-    """The head is over MAX_HEAD, or MAX_HEAD bytes came without its end."""
+    """The head is over MAX_HEAD, or MAX_HEAD bytes came without its end. Its status says why."""
+
+    def __init__(self, status):
+        super().__init__(status)
+        self.status = status
+
+
+def too_big_status(data):
+    """The status for a head over the limit. Its request line decides when that alone is too long
+    to read (RFC 9112 §3): a method longer than any this server knows gets 501, a target longer
+    than it parses 414; any other head, 431."""
+    line = data.split(b"\n", 1)[0]
+    method, _, rest = line.partition(b" ")
+    if len(method) > LONGEST_METHOD:
+        return "501 Not Implemented"
+    if len(rest.partition(b" ")[0]) > MAX_TARGET:
+        return "414 URI Too Long"
+    return "431 Request Header Fields Too Large"
 
 
 def read_head(client_connection):
-    """Reads until the blank line. Returns the head (without it), None if the client left,
-    or raises HeadTooLarge."""
+    """Reads until the blank line. Returns the head (without it), None if the client left or
+    took too long, or raises HeadTooLarge."""
     data = b""
     searched = 0  # bytes before this are already searched: a flood of 1-byte sends stays cheap
+    # A deadline for the whole head, not a timeout per recv: a client that sends one byte a
+    # second would reset a per-recv timeout for ever
+    deadline = time.monotonic() + HEAD_TIMEOUT
     while True:
         # Start 2 bytes back: the end "\n\r\n" may have been cut between two recvs
         end = HEAD_END.search(data, max(0, searched - 2))
         if end:
             if end.end() > MAX_HEAD:  # the whole head, the blank line included
-                raise HeadTooLarge()
+                raise HeadTooLarge(too_big_status(data))
             return data[: end.start()].decode("utf-8", errors="replace")
         # No end in MAX_HEAD bytes: whatever comes next, the head is over the limit.
         # Answer now: a head that never ends must not be waited for, nor kept in memory
         if len(data) >= MAX_HEAD:
-            raise HeadTooLarge()
+            raise HeadTooLarge(too_big_status(data))
         searched = len(data)
-        chunk = client_connection.recv(4096)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            print(f"No whole head within {HEAD_TIMEOUT} s: closing the connection", flush=True)
+            return None
+        previous = client_connection.gettimeout()
+        client_connection.settimeout(left)
+        try:
+            chunk = client_connection.recv(4096)
+        except socket.timeout:
+            print(f"No whole head within {HEAD_TIMEOUT} s: closing the connection", flush=True)
+            return None
+        finally:
+            client_connection.settimeout(previous)  # the answer is sent under the usual timeout
         if not chunk:
             print("Client left before the request was complete", flush=True)
             return None
@@ -532,13 +609,13 @@ def drain(client_connection, seconds):
 def handle_client(client_connection):
     try:
         head = read_head(client_connection)
-    except HeadTooLarge:
-        print("Request head too large: 431", flush=True)
-        status = "431 Request Header Fields Too Large"
+    except HeadTooLarge as too_large:
+        status = too_large.status
+        print(f"Request head too large: {status}", flush=True)
         client_connection.sendall(generate_response(f"<h1>{status}</h1>", status))
         client_connection.shutdown(socket.SHUT_WR)
-        # The client may still be sending its huge head: read it away (a few seconds at most)
-        drain(client_connection, 5)
+        # The client may still be sending its huge head: read it away, for DRAIN at most
+        drain(client_connection, DRAIN)
         return
     if head is None:
         return
@@ -559,7 +636,7 @@ def handle_client(client_connection):
     # FIN now: the client sees the end of the response even if it sent more than the head
     client_connection.shutdown(socket.SHUT_WR)
     # Read what is left (a POST body) for a moment before closing
-    drain(client_connection, 1)
+    drain(client_connection, DRAIN)
 
 
 def serve_client(client_connection, client_address):

@@ -1,6 +1,6 @@
 /** Phase 1: accept connections, print what arrives, close. */
 import { exchange, type ExchangeResult } from "../wire.ts";
-import type { Check, CheckContext } from "../../types.ts";
+import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
 import { endingNote, tryItLine } from "./common.ts";
 import { crashed } from "./reactions.ts";
@@ -9,6 +9,8 @@ interface Greeting {
   word: string;
   result: ExchangeResult;
   printed: boolean;
+  /** What the server printed from the moment this client connected. */
+  output: string[];
 }
 
 /** One client says a random word and waits for the server to close. */
@@ -17,8 +19,12 @@ async function greet(ctx: CheckContext): Promise<Greeting> {
   const mark = ctx.server?.mark() ?? 0;
   const result = await exchange({ host: ctx.host, port: ctx.port, segments: [{ data: `${word}\n` }], replyTimeoutMs: 2000 });
   const printed = ctx.server ? await ctx.server.waitForOutput(mark, (line) => line.includes(word), 1000) : true;
-  return { word, result, printed };
+  return { word, result, printed, output: ctx.server?.outputSince(mark) ?? [] };
 }
+
+/** "Listening on http://<host>:<port>": the host (an IPv6 one in brackets) and what follows the colon. */
+const LISTENING_LINE = /Listening on http:\/\/(\[[^\]]*\]|[^\s/:]+)(?::([^\s/]*))?/i;
+const CONNECTION_LINE = /Connection received from (.*)$/i;
 
 /** The first greeting; a server that ends the program after it is caught right here (in the check it happens in). */
 const firstGreeting = (ctx: CheckContext): Promise<Greeting> =>
@@ -27,6 +33,47 @@ const firstGreeting = (ctx: CheckContext): Promise<Greeting> =>
     if (greeting.result.ending !== "open") await ctx.server?.exitsWithin(500);
     return greeting;
   });
+
+/**
+ * TODO 1 and 2 print where the server listens and who connected: the lines a beginner reads to see
+ * that the server is up and that a client got through. They must say what is true.
+ */
+export const bindLogs: Check = {
+  id: "bind.logs",
+  ...text.checks["bind.logs"],
+  needsOutput: true,
+  async run(ctx) {
+    const { word, result, output } = await firstGreeting(ctx);
+    if (result.connectError) return { message: text.common.couldNotConnect(result.connectError) };
+    const finding = linesFinding(ctx, result, output);
+    // A line missing because the server died on the way is the death's finding.
+    return finding && (crashed(ctx, text.bind.clientSent(word)) ?? finding);
+  },
+};
+
+function linesFinding(ctx: CheckContext, result: ExchangeResult, output: string[]): Finding | null {
+  const everything = ctx.server!.outputSince(0);
+  const listening = everything.map((line) => LISTENING_LINE.exec(line)).find(Boolean);
+  const wanted = `Listening on http://127.0.0.1:${ctx.port}`;
+  if (!listening) {
+    return { message: text.bind.noListeningLine(ctx.port), expected: wanted, hint: text.bind.noListeningLineHint };
+  }
+  if (listening[1] !== "127.0.0.1" || listening[2] !== String(ctx.port)) {
+    return { message: text.bind.wrongListeningLine(listening[0]!, ctx.port), expected: wanted, hint: text.bind.wrongListeningLineHint };
+  }
+  const connection = output.map((line) => CONNECTION_LINE.exec(line.trim())).find(Boolean);
+  const connectionExpected = text.bind.connectionLineExpected;
+  if (!connection) {
+    return { message: text.bind.noConnectionLine, sent: result.sent, expected: connectionExpected, hint: text.bind.noConnectionLineHint, tryIt: `nc 127.0.0.1 ${ctx.tryPort}` };
+  }
+  const from = /^(?:::ffff:)?127\.0\.0\.1:(\d+)$/.exec(connection[1]!.trim());
+  // A client's port is one the system picks for it, never the port the server listens on.
+  if (!from || Number(from[1]) === ctx.port) {
+    const line = connection[0]!.trim();
+    return { message: from ? text.bind.serverOwnConnectionLine(line, ctx.port) : text.bind.wrongConnectionLine(line), sent: result.sent, expected: connectionExpected, hint: text.bind.wrongConnectionLineHint, tryIt: `nc 127.0.0.1 ${ctx.tryPort}` };
+  }
+  return null;
+}
 
 export const bindPrints: Check = {
   id: "bind.prints",

@@ -2,8 +2,9 @@
  * Shared steps of the checks: build requests, send them, read what came back, and describe it.
  * Each phase's checks are built from these so that the same mistake gets the same words everywhere.
  */
-import { MAX_KEPT_BYTES, exchange, toBytes, type ExchangeResult, type Segment } from "../wire.ts";
-import { isCompleteResponse, readResponse, type ParsedResponse } from "../http-reader.ts";
+import { MAX_KEPT_BYTES, exchange, toBytes, type ExchangeResult, type Segment, type WireConnection } from "../wire.ts";
+import { header, isCompleteResponse, readResponse, type ParsedResponse } from "../http-reader.ts";
+import { RULES } from "../http-rules.ts";
 import { printfArgument } from "../visible.ts";
 import type { CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
@@ -54,7 +55,8 @@ export function tryItLine(ctx: CheckContext, segments: Segment[]): string {
     const printf = bytes.length > 300 ? longPrintf(bytes) : `printf ${printfArgument(bytes)}`;
     return segment.pauseMs ? `sleep ${segment.pauseMs / 1000}; ${printf}` : printf;
   });
-  const input = parts.length === 1 ? parts[0]! : `(${parts.join("; ")})`;
+  // One printf alone goes straight into nc; several (a long run of one byte is printed in three) share the pipe in ( ).
+  const input = parts.length === 1 && !parts[0]!.includes("; ") ? parts[0]! : `(${parts.join("; ")})`;
   const nc = `${input} | nc 127.0.0.1 ${ctx.tryPort}`;
   const bytes = Buffer.concat(segments.map((segment) => toBytes(segment.data)));
   if (segments.length > 1 || bytes.length > 300) return nc;
@@ -123,6 +125,27 @@ export interface Asked {
   /** The server answered only after we half-closed our side (it waits for end-of-stream). */
   answeredAfterClientClosed: boolean;
   timeoutMs: number;
+  /** A whole response said Connection: close, and the connection was still open this many ms later (phase 7 on); else null. */
+  openAfterCloseMs: number | null;
+}
+
+/**
+ * From this phase on, every exchange holds a server to its Connection: close (RFC 9112 §9.6: it
+ * MUST close after that response). Phase 3 has a check of its own for it (3.11), which also lets a
+ * server keep the connection open when it does not say close.
+ */
+const CLOSE_JUDGED_FROM_PHASE = 7;
+/**
+ * How long the checker waits for that close. A server that calls socket.end(response) sends its FIN
+ * right behind the last byte, and the wait ends on it (an event), so a correct server costs nothing;
+ * a second leaves room for a busy machine. Once a server of this run has been seen not to close,
+ * later exchanges wait the usual 300 ms: the finding is made, and the run stays short.
+ */
+const CLOSE_WAIT_MS = 1000;
+const seenNotClosing = new WeakSet<CheckContext>();
+
+function saysClose(response: ParsedResponse): boolean {
+  return (header(response, "connection") ?? "").split(",").some((token) => token.trim().toLowerCase() === "close");
 }
 
 /**
@@ -133,7 +156,14 @@ export interface Asked {
 export async function ask(
   ctx: CheckContext,
   segments: Segment[],
-  options: { timeoutMs?: number; lingerMs?: number; connectTimeoutMs?: number; method?: string } = {},
+  options: {
+    timeoutMs?: number;
+    lingerMs?: number;
+    connectTimeoutMs?: number;
+    method?: string;
+    /** What the client does once the answer is in, before it closes (a check that goes on sending). */
+    afterAnswer?: (connection: WireConnection) => Promise<void>;
+  } = {},
 ): Promise<Asked> {
   const timeoutMs = options.timeoutMs ?? replyTimeout(ctx);
   // A response to HEAD ends with its head: the reader must know the method to know where it ends.
@@ -161,10 +191,24 @@ export async function ask(
       result.replyMs = Math.max(0, (connection.chunks.at(-1)?.atMs ?? 0) - result.lastSentAtMs);
     }
   }
+  let openAfterCloseMs: number | null = null;
+  const lingerMs = options.lingerMs ?? 300;
+  if (connection?.open && ctx.phase.number >= CLOSE_JUDGED_FROM_PHASE && complete(connection.received) && saysClose(readResponse(connection.received, false, { method: options.method }))) {
+    // exchange() has waited lingerMs for the close already: the rest of CLOSE_WAIT_MS now.
+    const moreMs = seenNotClosing.has(ctx) ? 0 : Math.max(0, CLOSE_WAIT_MS - lingerMs);
+    if (moreMs > 0) await connection.waitForEnd(moreMs);
+    if (connection.open) {
+      seenNotClosing.add(ctx);
+      openAfterCloseMs = lingerMs + moreMs;
+    }
+    result.received = connection.received;
+    result.ending = connection.ending ?? "open";
+  }
+  if (connection && options.afterAnswer) await options.afterAnswer(connection);
   connection?.close();
   const closed = result.ending === "server-closed" || result.ending === "server-reset";
   const response = result.received.length > 0 ? readResponse(result.received, closed, { method: options.method }) : null;
-  return { result, segments, response, answeredAfterClientClosed, timeoutMs };
+  return { result, segments, response, answeredAfterClientClosed, timeoutMs, openAfterCloseMs };
 }
 
 /** Evidence fields for a finding, from one exchange. */
@@ -239,6 +283,15 @@ export function whyNoResponse(ctx: CheckContext, asked: Asked): Finding | null {
       message: text.common.headIncomplete(result.received.length, seconds(asked.timeoutMs), trickling),
       expected: text.common.headIncompleteExpected,
       hint: text.common.headIncompleteHint,
+      ...evidence(ctx, asked),
+    };
+  }
+  if (asked.openAfterCloseMs !== null) {
+    return {
+      message: text.common.saidCloseStayedOpen(seconds(asked.openAfterCloseMs)),
+      expected: text.common.saidCloseStayedOpenExpected,
+      hint: text.common.saidCloseStayedOpenHint,
+      rule: RULES.closeAfterClose,
       ...evidence(ctx, asked),
     };
   }

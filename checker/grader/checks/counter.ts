@@ -1,5 +1,6 @@
 /** Phase 4: count page views of / (and nothing else), as a browser's refreshes show them. */
 import { WireConnection } from "../wire.ts";
+import { RULES } from "../http-rules.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
 import { ask, evidence, getRequest, randomPath, whyNoResponse, type Asked } from "./common.ts";
@@ -7,9 +8,14 @@ import { framingFinding } from "./respond.ts";
 
 export const COUNT = /accessed\s+(\d+)\s+times?/i;
 
+/** The page for / as the lesson gives it, with this count. */
+export const counterPage = (count: number): string => `<h1>This page has been accessed ${count} times.</h1>`;
+
 interface View {
   asked: Asked;
   count: number | null;
+  /** The count's digits as the page shows them ("01" for a count kept as a string). */
+  digits: string | null;
   status: number | null;
 }
 
@@ -27,7 +33,7 @@ async function view(ctx: CheckContext, path: string): Promise<View> {
     const state = await counterState(ctx);
     state.highest = Math.max(state.highest ?? count, count);
   }
-  return { asked, count, status: response?.statusLine?.status ?? null };
+  return { asked, count, digits: match ? match[1]! : null, status: response?.statusLine?.status ?? null };
 }
 
 /** A view of / that must work and show a count; otherwise a finding that says what is wrong. */
@@ -64,13 +70,25 @@ export const counterFirstVisit: Check = {
   async run(ctx) {
     const first = await firstVisit(ctx);
     if ("finding" in first) return first.finding;
-    const { count, asked } = first.view;
+    const { count, digits, asked } = first.view;
     // A server the student started may have been visited already; one the checker started may not.
     if (ctx.target.kind !== "port" && count !== 1) {
       return {
         message: text.counter.firstVisitShows(count),
         expected: text.counter.firstVisitExpected,
         hint: count === 0 ? text.counter.incrementFirstHint : text.counter.countOnlyRootHint,
+        ...evidence(ctx, asked),
+      };
+    }
+    // The page is compared whole: "accessed 01 times" reads as 1 to a number, and it is the first
+    // sign of a count kept as a string ("0" + 1 is "01").
+    const page = asked.response!.body.toString("utf8");
+    if (page !== counterPage(count!)) {
+      const asText = digits !== null && digits !== String(count);
+      return {
+        message: asText ? text.counter.countAsText(digits!) : text.counter.pageDiffers,
+        expected: counterPage(count!),
+        hint: asText ? text.counter.countAsTextHint : text.counter.pageDiffersHint,
         ...evidence(ctx, asked),
       };
     }
@@ -115,6 +133,35 @@ async function refreshes(ctx: CheckContext): Promise<Refreshes> {
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether this phase serves requests together (phase 5 on): counts can then be lost or copied. */
+const together = (ctx: CheckContext): boolean => ctx.phase.checks.some((check) => check.id === "threads.concurrent");
+
+/**
+ * What a count that did not go up by exactly one shows, and the causes that fit it, most likely
+ * first: one symptom has several causes, and a finding that names one of them alone is a guess.
+ * `extra` says it for a count that went up by more than one (it depends on what came between).
+ * Null when the count went up by one.
+ */
+export function countChange(ctx: CheckContext, before: number, after: number, extra: { says: string; hint: string }): { says: string; hint: string } | null {
+  const words = text.counter.change;
+  if (after === before + 1) return null;
+  // "11" then "111": a 1 written after the digits is what += 1 does to a string.
+  if (after > 9 && String(after) === `${before}1`) return { says: words.appended(before, after), hint: text.counter.countAsTextHint };
+  // Something adds 1 (the first view showed 1), but this view started again from 0.
+  if (after === 1 && before >= 1) {
+    return together(ctx)
+      ? { says: words.afresh(before) + words.afreshCausesTogether, hint: words.afreshHintTogether }
+      : { says: words.afresh(before) + words.afreshCauses, hint: words.afreshHint };
+  }
+  if (after === before) {
+    return { says: words.stuck(after) + (together(ctx) ? words.stuckCausesTogether : words.stuckCauses), hint: text.counter.incrementHint };
+  }
+  if (after < before) {
+    return { says: words.down(before, after) + (together(ctx) ? words.downCausesTogether : words.downCauses), hint: together(ctx) ? words.afreshHintTogether : words.afreshHint };
+  }
+  return extra;
+}
+
 export const counterRefresh: Check = {
   id: "counter.refresh",
   ...text.checks["counter.refresh"],
@@ -131,16 +178,21 @@ export const counterRefresh: Check = {
         return { message: text.counter.refreshNoCount, ...evidence(ctx, page.asked) };
       }
       seen.push(page.count);
-      if (previous !== null && page.count !== previous + 1) {
-        const step = page.count - previous;
+      const step = previous === null ? 1 : page.count - previous;
+      // Two more per refresh: the favicon's request was counted; or, where the connections check
+      // did not pass, each of the refresh's two connections was.
+      const extra =
+        step === 2
+          ? ctx.passed("counter.connections")
+            ? { says: text.counter.addsTwo, hint: this.hints[0]! }
+            : { says: text.counter.addsTwoConnections, hint: text.counter.countVisitsHint }
+          : { says: text.counter.stepOf(step), hint: this.hints[1]! };
+      const change = previous === null ? null : countChange(ctx, previous, page.count, extra);
+      if (change) {
         return {
-          message:
-            (before === null ? "" : text.counter.countWas(before)) +
-            text.counter.refreshShowed(seen.join(", ")) +
-            // A server that counts connections adds 2 as well: the favicon is not the one to blame then.
-            (step === 2 ? (ctx.passed("counter.connections") ? text.counter.addsTwo : text.counter.addsTwoConnections) : step === 0 ? text.counter.doesNotGoUp : text.counter.stepOf(step)),
-          expected: text.counter.refreshExpected(previous + 1),
-          hint: step === 2 ? (ctx.passed("counter.connections") ? this.hints[0] : text.counter.countVisitsHint) : step === 0 ? text.counter.incrementHint : this.hints[1],
+          message: (before === null ? "" : text.counter.countWas(before)) + text.counter.refreshShowed(seen.join(", ")) + change.says,
+          expected: text.counter.refreshExpected(previous! + 1),
+          hint: change.hint,
           ...evidence(ctx, page.asked),
         };
       }
@@ -155,10 +207,37 @@ export const counterFavicon: Check = {
   ...text.checks["counter.favicon"],
   requires: ["counter.first-visit"],
   async run(ctx) {
-    const { favicons } = await ctx.memo("counter.refreshes", () => refreshes(ctx));
+    const { pages, favicons } = await ctx.memo("counter.refreshes", () => refreshes(ctx));
+    const turnedAway = closedWhilePageServed(pages[0]!, favicons[0]!);
+    if (turnedAway !== null) {
+      return {
+        message: text.counter.faviconTurnedAway(turnedAway),
+        expected: text.counter.notFound,
+        hint: text.counter.faviconTurnedAwayHint,
+        ...evidence(ctx, favicons[0]!.asked),
+        // A close (FIN) or a reset (RST), as the request's bytes happened to arrive before or after it.
+        receivedNote: text.counter.turnedAwayNote,
+      };
+    }
     return notFound(ctx, favicons[0]!, "/favicon.ico");
   },
 };
+
+/**
+ * The favicon's connection closed without a byte while the page, asked for 100 ms before it (a slow
+ * server gets both at once), was still being served: the server turned the second connection away.
+ * How many ms before the page's answer it closed; null if that is not what happened.
+ */
+function closedWhilePageServed(page: View, favicon: View): number | null {
+  const icon = favicon.asked.result;
+  const closed = icon.ending === "server-closed" || icon.ending === "server-reset";
+  if (!closed || icon.received.length > 0 || !icon.connection || icon.connection.endedAtMs === null) return null;
+  const answer = page.asked.result.connection?.chunks[0];
+  if (!answer || !page.asked.result.connection) return null;
+  const iconEnded = icon.connection.startedAt + icon.connection.endedAtMs;
+  const pageAnswered = page.asked.result.connection.startedAt + answer.atMs;
+  return iconEnded < pageAnswered ? Math.round(pageAnswered - iconEnded) : null;
+}
 
 function notFound(ctx: CheckContext, page: View, path: string): Finding | null {
   const why = whyNoResponse(ctx, page.asked);
@@ -184,14 +263,19 @@ export const counterUnknown: Check = {
     const wrong = notFound(ctx, other, path);
     if (wrong) return wrong;
     const after = await view(ctx, "/");
-    if (before.count !== null && after.count !== null && after.count !== before.count + 1) {
-      return {
-        message: text.counter.otherPathCounted(before.count, after.count, path),
+    if (before.count === null || after.count === null) return null;
+    const change = countChange(ctx, before.count, after.count, {
+      says: after.count === before.count + 2 ? text.counter.otherPathCounted : text.counter.stepOf(after.count - before.count),
+      hint: this.hints[0]!,
+    });
+    return (
+      change && {
+        message: text.counter.acrossOtherPath(before.count, after.count, path) + change.says,
         expected: `${before.count + 1}`,
+        hint: change.hint,
         ...evidence(ctx, after.asked),
-      };
-    }
-    return null;
+      }
+    );
   },
 };
 
@@ -217,14 +301,42 @@ export const counterConnections: Check = {
       opened.close();
     }
     const after = await view(ctx, "/");
-    if (before.count !== null && after.count !== null && after.count !== before.count + 1) {
-      return {
-        message: text.counter.connectionsCounted(before.count, after.count),
+    if (before.count === null || after.count === null) return null;
+    const extraCounts = after.count - before.count - 1;
+    const change = countChange(ctx, before.count, after.count, {
+      says: extraCounts === 3 ? text.counter.allThreeCounted : text.counter.someCounted(extraCounts),
+      hint: this.hints[0]!,
+    });
+    return (
+      change && {
+        message: text.counter.connectionsBetween(before.count, after.count) + change.says,
         expected: `${before.count + 1}`,
+        hint: change.hint,
         ...evidence(ctx, after.asked),
-      };
-    }
-    return null;
+      }
+    );
+  },
+};
+
+/** TODO 1's third case: a request line parseRequest cannot read is answered 400, and is no view. */
+export const counterBadRequest: Check = {
+  id: "counter.bad-request",
+  ...text.checks["counter.bad-request"],
+  requires: ["counter.first-visit"],
+  async run(ctx) {
+    const segments = [{ data: "Hello\n\n" }];
+    const asked = await ask(ctx, segments);
+    const why = whyNoResponse(ctx, asked);
+    if (why) return why;
+    const status = asked.response?.statusLine?.status ?? null;
+    if (status === 400) return null;
+    const shown = status ?? `"${asked.response?.firstLine}"`;
+    return {
+      message: text.counter.garbageGot(`${shown}`) + (status === 404 ? text.counter.garbageFellThrough : status === 200 ? text.counter.garbageGotPage : ""),
+      expected: text.counter.badRequest,
+      rule: RULES.invalidTarget,
+      ...evidence(ctx, asked),
+    };
   },
 };
 

@@ -1,9 +1,11 @@
 /** Phase 2: find the path in the request line, once the whole head has arrived. */
 import type { CallOutcome } from "../module-caller.ts";
+import { exchange, type Segment } from "../wire.ts";
+import { RULES } from "../http-rules.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { getRequest, randomPath } from "./common.ts";
-import { judgeLogged, sendAndWatchLog } from "./reactions.ts";
+import { endingNote, getRequest, randomPath, tryItLine } from "./common.ts";
+import { crashed, judgeLogged, loggedPaths, sendAndWatchLog } from "./reactions.ts";
 
 /** Calls an export and turns "it is not there / it threw / it hung" into a finding. */
 export async function callExport(ctx: CheckContext, name: string, args: unknown[]): Promise<{ value: CallOutcome & { kind: "value" } } | { finding: Finding }> {
@@ -39,15 +41,17 @@ function shown(value: string | Buffer | { other: string }): string {
   return value.other;
 }
 
-async function expectReturns(ctx: CheckContext, input: string, expected: string): Promise<Finding | null> {
+/** `why`: what makes this input what it is, said after a wrong return value. */
+async function expectReturns(ctx: CheckContext, input: string, expected: string, why?: { says: string; hint: string }): Promise<Finding | null> {
   const called = await callExport(ctx, "parseRequest", [input]);
   if ("finding" in called) return { ...called.finding, sent: input };
   const value = called.value.value;
   if (value === expected) return null;
   return {
-    message: text.parse.returned(`parseRequest(${JSON.stringify(input.length > 70 ? input.slice(0, 70) + "…" : input)})`, shown(value)),
+    message: text.parse.returned(`parseRequest(${JSON.stringify(input.length > 70 ? input.slice(0, 70) + "…" : input)})`, shown(value)) + (why ? ` ${why.says}` : ""),
     sent: input,
     expected: JSON.stringify(expected),
+    ...(why ? { hint: why.hint } : {}),
   };
 }
 
@@ -86,6 +90,11 @@ export const parseUnitGarbage: Check = {
       const finding = await expectReturns(ctx, input, "");
       if (finding) return finding;
     }
+    // Lines with a path and a version, but not three parts split by single spaces.
+    for (const [input, says] of notThreeParts(ctx)) {
+      const finding = await expectReturns(ctx, input, "", { says, hint: text.parse.threePartsHint });
+      if (finding) return finding;
+    }
     return null;
   },
 };
@@ -101,6 +110,100 @@ export const parseLogsPath: Check = {
       const finding = judgeLogged(ctx, logged, path);
       if (finding) return finding;
     }
+    return bodyAfterHead(ctx);
+  },
+};
+
+/**
+ * TODO 3's other half: for a request line parseRequest cannot read, a line saying so, never a
+ * "path:" line (an empty path, or a path taken from a line that is not a request line).
+ */
+export const parseLogsGarbage: Check = {
+  id: "parse.logs-garbage",
+  ...text.checks["parse.logs-garbage"],
+  needsOutput: true,
+  // A server that prints no path for anything would pass: it means something once paths are printed.
+  requires: ["parse.logs-path"],
+  async run(ctx) {
+    const inputs: Array<[string, string]> = [["Hello\n\n", text.parse.notHttp], ...notThreeParts(ctx)];
+    for (const [input, why] of inputs) {
+      const line = input.split(/\r?\n/)[0]!;
+      const segments = [{ data: input }];
+      const logged = await sendAndWatchLog(ctx, segments);
+      const crash = crashed(ctx, text.parse.clientSentLine(line));
+      if (crash) return { ...crash, sent: logged.result.sent, tryIt: tryItLine(ctx, segments) };
+      if (logged.paths.length === 0) continue;
+      const printed = logged.paths[0]!;
+      return {
+        message: (printed === "" ? text.parse.printedEmptyPath(line) : text.parse.printedPathOfGarbage(printed, line)) + ` ${why}`,
+        sent: logged.result.sent,
+        received: logged.result.received,
+        receivedNote: endingNote(logged.result),
+        expected: text.parse.couldNotParseExpected,
+        hint: printed === "" ? text.parse.printedEmptyPathHint : text.parse.threePartsHint,
+        tryIt: tryItLine(ctx, segments),
+      };
+    }
     return null;
   },
 };
+
+/** How much of a head that never ends the checker sends before it calls the server endless. */
+const ENDLESS_BYTES = 1024 * 1024;
+const ENDLESS_PIECE = 64 * 1024;
+
+/** TODO 2's limit: a head with no blank line is given up on, not kept in memory for ever. */
+export const parseHeadLimit: Check = {
+  id: "parse.head-limit",
+  ...text.checks["parse.head-limit"],
+  needsOutput: true,
+  // A server that closes after its first read passes by accident: a limit means something once
+  // heads bigger than one read are kept.
+  requires: ["request.big-head"],
+  async run(ctx) {
+    const path = randomPath(ctx);
+    const start = `GET ${path} HTTP/1.1\r\nHost: localhost\r\nX-Padding: `;
+    const piece = Buffer.alloc(ENDLESS_PIECE, "a");
+    const segments: Segment[] = [{ data: start }, ...Array.from({ length: ENDLESS_BYTES / ENDLESS_PIECE }, () => ({ data: piece, pauseMs: 5 }))];
+    const mark = ctx.server!.mark();
+    const result = await exchange({ host: ctx.host, port: ctx.port, segments, replyTimeoutMs: 1000 });
+    if (result.connectError) return { message: text.common.couldNotConnect(result.connectError) };
+    const crash = crashed(ctx, text.parse.sentEndlessHead);
+    // What was sent is shown in short: 1 MiB of "a" says nothing more.
+    const sentBytes = result.reactedEarly ? result.sentWhenReacted : result.sent.length;
+    const shown = {
+      sent: Buffer.from(`${start}aaaa… (${sentBytes} bytes, no blank line)`),
+      received: result.received,
+      receivedNote: endingNote(result),
+      tryIt: text.parse.endlessTryIt(`(printf '${start.replaceAll("\r\n", "\\r\\n")}'; yes a | tr -d '\\n') | nc 127.0.0.1 ${ctx.tryPort}`),
+    };
+    if (crash) return { ...crash, ...shown };
+    const printed = loggedPaths(ctx.server!.outputSince(mark));
+    if (printed.length > 0) {
+      return { message: text.parse.pathForEndlessHead(printed[0]!, sentBytes), expected: text.parse.endlessExpected, hint: text.parse.endlessHint, rule: RULES.headCap, ...shown };
+    }
+    if (!result.reactedEarly && result.ending === "open") {
+      return { message: text.parse.keptReading(ENDLESS_BYTES / 1024 / 1024, result.sent.length), expected: text.parse.endlessExpected, hint: text.parse.endlessHint, rule: RULES.headCap, ...shown };
+    }
+    return null;
+  },
+};
+
+/** Request lines that look almost right, and what makes each not one: exactly three parts, single spaces. */
+function notThreeParts(ctx: CheckContext): Array<[string, string]> {
+  const word = ctx.rng.word(4);
+  return [
+    [`GET /${word} HTTP/1.1 extra\r\nHost: localhost\r\n\r\n`, text.parse.extraWord],
+    [`GET /${word} b HTTP/1.1\r\nHost: localhost\r\n\r\n`, text.parse.spaceInPath],
+    [`GET /${word}  HTTP/1.1\r\nHost: localhost\r\n\r\n`, text.parse.twoSpaces],
+  ];
+}
+
+/** A POST whose body comes a moment after its head: the body is not a request of its own. */
+async function bodyAfterHead(ctx: CheckContext): Promise<Finding | null> {
+  const path = randomPath(ctx);
+  const body = `name=${ctx.rng.word(6)}`;
+  const head = `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`;
+  const logged = await sendAndWatchLog(ctx, [{ data: head }], undefined, body);
+  return judgeLogged(ctx, logged, path);
+}

@@ -18,6 +18,8 @@ export interface Logged {
   halfClosedAtMs: number | null;
   /** Everything the server printed meanwhile. */
   output: string[];
+  /** Bytes sent after the head, once the server had printed its path line (a body); 0 if none. */
+  followedBy: number;
 }
 
 const PATH_LINE = /^path:\s?(.*)$/i;
@@ -26,8 +28,18 @@ export function loggedPaths(lines: string[]): string[] {
   return lines.map((line) => PATH_LINE.exec(line.trim())?.[1]?.trim()).filter((path): path is string => path !== undefined);
 }
 
-/** Phase 2: sends a request and waits until the server prints a "path:" line or closes. */
-export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], timeoutMs = 1500 + ctx.slowMs): Promise<Logged> {
+/**
+ * How long the checker watches for a second "path:" line after sending bytes that follow the head.
+ * A server that handles the head again does it on the 'data' event those bytes cause, at once: the
+ * bound only leaves room for a busy machine (nothing comes from a correct server, so no event ends it).
+ */
+const SECOND_LINE_MS = 500;
+
+/**
+ * Phase 2: sends a request and waits until the server prints a "path:" line or closes. With `then`,
+ * those bytes follow once the path line is out (a body after the head), as their own read.
+ */
+export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], timeoutMs = 1500 + ctx.slowMs, then?: string): Promise<Logged> {
   const server = ctx.server!;
   const mark = server.mark();
   const hasPathLine = (line: string): boolean => PATH_LINE.test(line.trim());
@@ -35,10 +47,17 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
   const connection = result.connection;
   let loggedAfterClientClosed = false;
   let halfClosedAtMs: number | null = null;
+  let followedBy = 0;
   if (connection) {
     // Either reaction ends the wait: the line is printed, or the server closes the connection.
     await Promise.race([server.waitForOutput(mark, hasPathLine, timeoutMs), connection.waitForEnd(timeoutMs)]);
     await server.waitForOutput(mark, hasPathLine, 300);
+    if (then !== undefined && server.outputSince(mark).some(hasPathLine)) {
+      // The server may have closed its side already (its FIN): a client still sends what it has.
+      const afterLine = server.mark();
+      if (await connection.write(then, { afterServerClosed: true })) followedBy = Buffer.byteLength(then);
+      if (followedBy > 0) await server.waitForOutput(afterLine, hasPathLine, SECOND_LINE_MS);
+    }
     if (!server.outputSince(mark).some(hasPathLine) && connection.open && !result.reactedEarly) {
       connection.endWriting();
       // The planned moment (both waits above ran out), not the measured one: the report reads the same on every run.
@@ -51,7 +70,11 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
     connection.close();
   }
   const output = server.outputSince(mark);
-  return { result, segments, paths: loggedPaths(output), loggedAfterClientClosed, halfClosedAtMs, output };
+  // What the checker sent is the request and, if they went out, the bytes that followed it.
+  if (followedBy > 0) result.sent = Buffer.concat([result.sent, Buffer.from(then!)]);
+  // The "try it" line sends them the same way: the body a moment after the head, in a read of its own.
+  const sentSegments = followedBy > 0 ? [...segments, { data: then!, pauseMs: 100 }] : segments;
+  return { result, segments: sentSegments, paths: loggedPaths(output), loggedAfterClientClosed, halfClosedAtMs, output, followedBy };
 }
 
 /** Phase 2: did the server print exactly `path` for this request? */
@@ -76,6 +99,15 @@ export function judgeLogged(ctx: CheckContext, logged: Logged, path: string): Fi
     };
   }
   if (logged.paths.includes(path)) {
+    const times = logged.paths.filter((printed) => printed === path).length;
+    if (times > 1) {
+      return {
+        ...base,
+        message: logged.followedBy > 0 ? text.reactions.printedAgainForBody(path, times, logged.followedBy) : text.reactions.printedTwice(path, times),
+        expected: text.reactions.printedOnceExpected(path),
+        hint: text.reactions.printedTwiceHint,
+      };
+    }
     if (logged.loggedAfterClientClosed) {
       return {
         ...base,
@@ -87,6 +119,18 @@ export function judgeLogged(ctx: CheckContext, logged: Logged, path: string): Fi
     return null;
   }
   if (logged.paths.length > 0) {
+    // U+FFFD, the replacement character, where the request had a character of several bytes: those
+    // bytes were turned into text apart (a read ended between them).
+    const broken = logged.paths.find((printed) => printed.includes("\uFFFD") && !path.includes("\uFFFD"));
+    const wide = [...path].find((character) => character.charCodeAt(0) > 0x7f);
+    if (broken !== undefined && wide !== undefined) {
+      return {
+        ...base,
+        message: text.reactions.brokenCharacter(broken, path, wide, [...Buffer.from(wide)].map((byte) => byte.toString(16).toUpperCase()).join(" ")),
+        expected: text.reactions.wrongPathExpected(path),
+        hint: text.reactions.brokenCharacterHint,
+      };
+    }
     return {
       ...base,
       message: text.reactions.wrongPath(logged.paths[0]!, path),

@@ -4,10 +4,11 @@
  * In phase 2 the reaction is the "path:" line, from phase 3 on it is the response.
  */
 import type { Segment } from "../wire.ts";
+import { RULES } from "../http-rules.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, bigRequest, getRequest, inPieces, randomPath, whyNoResponse } from "./common.ts";
-import { judgeLogged, sendAndWatchLog, type Logged } from "./reactions.ts";
+import { ask, bigRequest, evidence, getRequest, inPieces, randomPath, whyNoResponse } from "./common.ts";
+import { judgeLogged, sendAndWatchLog, stillServes, type Logged } from "./reactions.ts";
 
 /**
  * Sends the request and judges the phase's reaction to it; `what` says what was special about it.
@@ -36,7 +37,17 @@ export const requestPieces: Check = {
   id: "request.pieces",
   ...text.checks["request.pieces"],
   async run(ctx) {
-    const path = `/${ctx.rng.word(5)}/${ctx.rng.word(7)}`;
+    const first = ctx.rng.word(5);
+    const second = ctx.rng.word(7);
+    if (ctx.phase.number === 2) {
+      // Phase 2 prints the path it reads, whatever bytes it holds: a cut between the two bytes of
+      // "é" shows whether the pieces are joined as bytes before they become text.
+      const path = `/${first}/caf\u00e9-${second}`;
+      const request = Buffer.from(getRequest(path), "utf8");
+      const cuts = [request.indexOf(Buffer.from("\u00e9")) + 1, request.length - 2];
+      return reactsTo(ctx, path, inPieces(request.toString("utf8"), cuts, 100), text.requests.inPiecesCharacter);
+    }
+    const path = `/${first}/${second}`;
     const request = getRequest(path);
     // Cut inside the path, and just before the final empty line.
     const cuts = [request.indexOf(path) + 4, request.length - 2];
@@ -64,5 +75,33 @@ export const requestBigHead: Check = {
     const path = randomPath(ctx);
     const request = bigRequest(path, 8400);
     return reactsTo(ctx, path, inPieces(request, [1024], 100), text.requests.bigHead(request.length));
+  },
+};
+
+/** The skeleton's cap on a head in phases 2 to 6 (MAX_HEAD_BYTES). */
+export const HEAD_CAP_BYTES = 64 * 1024;
+
+export const requestOverCap: Check = {
+  id: "request.over-cap",
+  ...text.checks["request.over-cap"],
+  requires: ["start"],
+  async run(ctx) {
+    // A page every phase serves with 200 (phase 3 serves every path): a head that got through is plain to see.
+    const path = "/about";
+    // Just over the cap with its first 64 KiB alone (a cap tested with > where >= is meant, or only
+    // while the end has not come, lets the rest in as a head that fits), then far over it in one
+    // write. Refused means not served: closed without an answer, or a 4xx.
+    const probes: Array<{ what: string; segments: Segment[] }> = [
+      { what: text.requests.overCapCut(66_000, HEAD_CAP_BYTES), segments: inPieces(bigRequest(path, 66_000), [HEAD_CAP_BYTES], 50) },
+      { what: text.requests.overCapWhole(100 * 1024), segments: [{ data: bigRequest(path, 100 * 1024) }] },
+    ];
+    for (const { what, segments } of probes) {
+      const answer = await ask(ctx, segments);
+      const status = answer.response?.statusLine?.status;
+      if (status !== undefined && status < 400) {
+        return { message: text.requests.overCapServed(what, status), expected: text.requests.overCapExpected, hint: text.requests.overCapHint, rule: RULES.headCap, ...evidence(ctx, answer), noReference: true };
+      }
+    }
+    return stillServes(ctx, text.requests.afterOverCap);
   },
 };

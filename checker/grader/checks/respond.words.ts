@@ -108,7 +108,7 @@ export const respondChecks = {
   "respond.unit-format": check("generateResponse builds status line, headers, empty line and body", [
     "A response is: HTTP/1.1 <status>\\r\\n, then one header per line (Name: value\\r\\n), then \\r\\n alone, then the body.",
     "Every line ends with \\r\\n, and the head ends with one more \\r\\n: that empty line is how a client knows the body starts.",
-    "`HTTP/1.1 ${status}\\r\\nContent-Type: text/html; charset=utf-8\\r\\nContent-Length: ${length}\\r\\nConnection: close\\r\\n\\r\\n` + content",
+    "In generateResponse, at TODO 1: const head = `HTTP/1.1 ${status}\\r\\n` + \"Content-Type: text/html; charset=utf-8\\r\\n\" + `Content-Length: ${Buffer.byteLength(content)}\\r\\n` + \"Connection: close\\r\\n\" + \"\\r\\n\"; return Buffer.from(head + content, \"utf8\");",
   ]),
   "respond.unit-bytes": check("generateResponse counts Content-Length in bytes, not characters", [
     "Content-Length is a number of bytes. In UTF-8, ü and ß take 2 bytes each and ✓ takes 3, so content.length (characters) is too small.",
@@ -118,12 +118,12 @@ export const respondChecks = {
   "respond.answers": check("answers a request", [
     "Once the head is complete, build the response with generateResponse and send it: socket.end(response).",
     "socket.end(data) writes the data, then closes: exactly what an HTTP/1.0-style server does.",
-    "Where the head is complete: const path = parseRequest(head); socket.end(generateResponse(PAGE));",
+    "At TODO 2, in handleRequest, in place of socket.end(): socket.end(generateResponse(PAGE));",
   ]),
   /** The first hint of the four framing checks is their problem's hint (respond.problemHints). */
   "respond.status-line": check("starts with a status line (HTTP/1.1 200 OK)", [
     "Look at the first line under 'got': it must be exactly HTTP/1.1, a space, the code, a space, the reason.",
-    "generateResponse builds the status line first: `HTTP/1.1 ${status}\\r\\n` with status = \"200 OK\".",
+    "In generateResponse, the status line first (status is \"200 OK\" unless the caller gives another): const head = `HTTP/1.1 ${status}\\r\\n` + \"Content-Type: text/html; charset=utf-8\\r\\n\" + `Content-Length: ${Buffer.byteLength(content)}\\r\\n` + \"Connection: close\\r\\n\" + \"\\r\\n\"; return Buffer.from(head + content, \"utf8\");",
   ]),
   "respond.crlf": check("ends every line of the head with \\r\\n", [
     "In the 'got' lines, every line must end with \\r\\n; the one that ends with \\n alone is the one to fix.",
@@ -135,7 +135,7 @@ export const respondChecks = {
   ]),
   "respond.content-length": check("sends a Content-Length equal to the body's size in bytes", [
     "The client reads exactly Content-Length bytes after the empty line: too few and it waits, too many and it cuts the body.",
-    "`Content-Length: ${Buffer.byteLength(content, \"utf8\")}\\r\\n`, computed from the very body you send.",
+    "In generateResponse, the length computed from the very body you send: const length = Buffer.byteLength(content, \"utf8\"); const head = `HTTP/1.1 ${status}\\r\\n` + \"Content-Type: text/html; charset=utf-8\\r\\n\" + `Content-Length: ${length}\\r\\n` + \"Connection: close\\r\\n\" + \"\\r\\n\"; return Buffer.from(head + content, \"utf8\");",
   ]),
   "respond.page": check("answers 200 OK with the page <h1>Hello, wörld!</h1>", [
     "Send generateResponse(\"<h1>Hello, wörld!</h1>\") for every request. The ö is there on purpose: it is 2 bytes in UTF-8.",

@@ -86,7 +86,7 @@ export const routeUnitPaths: Check = {
       const wrong = wrongStatus(made.call, made.bytes, made.response, status);
       if (wrong) return { ...wrong, hint: status === 404 ? text.route.notFoundHint : undefined };
       if (target === ROUTE_CONTRACT.hello(name) && made.response.body.toString("utf8") !== ROUTE_CONTRACT.helloBody(name)) {
-        return { message: text.route.helloBody(made.call, made.response.body.toString("utf8")), received: made.bytes, expected: ROUTE_CONTRACT.helloBody(name) };
+        return { message: text.route.helloBody(made.call, made.response.body.toString("utf8")), received: made.bytes, expected: ROUTE_CONTRACT.helloBody(name), hint: text.route.helloBodyHint };
       }
     }
     return null;
@@ -120,9 +120,10 @@ function comparableHead(response: ParsedResponse): string[] {
   return response.headers.filter(([name]) => name.toLowerCase() !== "date").map(([name, value]) => `${name.toLowerCase()}: ${value}`);
 }
 
-function headFinding(get: { call: string; response: ParsedResponse }, head: { call: string; bytes: Buffer; response: ParsedResponse }): Finding | null {
+/** `called`: the bytes are what dispatch returned (they were never sent), not what came over the wire. */
+function headFinding(get: { call: string; response: ParsedResponse }, head: { call: string; bytes: Buffer; response: ParsedResponse }, called: boolean): Finding | null {
   const afterHead = head.response.bodyStart === null ? 0 : head.bytes.length - head.response.bodyStart;
-  if (afterHead > 0) return { message: text.route.headHasBody(head.call, afterHead), received: head.bytes, rule: RULES.noContent, hint: text.route.headHasBodyHint };
+  if (afterHead > 0) return { message: text.route.headHasBody(head.call, afterHead, called), received: head.bytes, rule: RULES.noContent, hint: text.route.headHasBodyHint };
   if (head.response.statusLine?.status !== get.response.statusLine?.status) {
     return { message: text.route.headStatus(head.call, head.response.statusLine?.status ?? null, get.response.statusLine?.status ?? null), received: head.bytes };
   }
@@ -145,7 +146,7 @@ export const routeUnitHead: Check = {
     if ("finding" in get) return get.finding;
     const head = await dispatched(ctx, "HEAD", ROUTE_CONTRACT.about);
     if ("finding" in head) return head.finding;
-    return headFinding(get, head);
+    return headFinding(get, head, true);
   },
 };
 
@@ -188,7 +189,7 @@ export const routePages: Check = {
     const wrongHello = wrongOnWire(ctx, hello, 200);
     if (wrongHello) return { ...wrongHello, message: prefixed(text.route.forPath(ROUTE_CONTRACT.hello(name)), wrongHello.message) };
     const body = hello.response!.body.toString("utf8");
-    if (body !== ROUTE_CONTRACT.helloBody(name)) return { message: text.route.wireHelloBody(body), expected: ROUTE_CONTRACT.helloBody(name), ...evidence(ctx, hello) };
+    if (body !== ROUTE_CONTRACT.helloBody(name)) return { message: text.route.wireHelloBody(body), expected: ROUTE_CONTRACT.helloBody(name), hint: text.route.helloBodyHint, ...evidence(ctx, hello) };
     return null;
   },
 };
@@ -282,7 +283,7 @@ export const routeHead: Check = {
     const head = await asked(ctx, request("HEAD", ROUTE_CONTRACT.about), "HEAD");
     const why = whyNoResponse(ctx, head);
     if (why) return why;
-    const found = headFinding({ call: "GET /about", response: get.response! }, { call: "HEAD /about", bytes: head.result.received, response: head.response! });
+    const found = headFinding({ call: "GET /about", response: get.response! }, { call: "HEAD /about", bytes: head.result.received, response: head.response! }, false);
     if (found) return { ...found, received: undefined, ...evidence(ctx, head) };
     // HEAD asks about a page without visiting it: GET / before and after must differ by one visit.
     const before = await view(ctx, "/");

@@ -53,6 +53,10 @@ export const commonWords = {
     `Within ${within} your server sent ${bytes} byte${bytes === 1 ? "" : "s"}, not yet a whole head (no empty line), and kept the connection open${trickling ? ": the bytes were still trickling in when the checker stopped waiting" : ""}. A client is still waiting for the response.`,
   headIncompleteExpected: "a whole response: status line, headers, an empty line (\\r\\n\\r\\n), the body",
   headIncompleteHint: "Build the whole response first, then send it in one socket.write (or socket.end): a response written a piece at a time, or one that stops halfway, leaves the client waiting.",
+  saidCloseStayedOpen: (within: string) =>
+    `Your server's response says Connection: close, and ${within} after it the connection was still open. A client that reads until the close (nc, an HTTP/1.0 client) is still waiting, and the server holds a connection it said it would end.`,
+  saidCloseStayedOpenExpected: "the response, then the server's close (its FIN) right behind it",
+  saidCloseStayedOpenHint: "Send the response with socket.end(response): it writes the bytes, then closes your side. socket.write(response) alone leaves the connection open.",
   noAnswerExpected: "a response as soon as the request's empty line has arrived",
   noAnswerHint:
     "Does your server ever call socket.write or socket.end? If it waits for \\r\\n\\r\\n, print the buffer " +
@@ -75,6 +79,18 @@ export const reactionsWords = {
   wrongPath: (printed: string, path: string) => `Your server printed "path: ${printed}" for a request whose path is ${path}.`,
   wrongPathExpected: (path: string) => `path: ${path}`,
   wrongPathHint: "The path is the middle part of the first line: GET /the/path HTTP/1.1. Print parseRequest's result for the whole head.",
+  printedTwice: (path: string, times: number) => `Your server printed "path: ${path}" ${times} times for one request.`,
+  printedAgainForBody: (path: string, times: number, bytes: number) =>
+    `Your server printed "path: ${path}" ${times} times for one request. The second came when the ${bytes} bytes of its body arrived, ` +
+    "in a read of their own after the head: the server found the head in its buffer again and handled it again. Bytes after the head are not a new request.",
+  printedOnceExpected: (path: string) => `one line "path: ${path}", and nothing more for the bytes after the head`,
+  printedTwiceHint:
+    "Once the head is complete, stop reading: set a flag (done = true) when you handle it, and return at the top of the 'data' handler when it is set.",
+  brokenCharacter: (printed: string, path: string, character: string, bytes: string) =>
+    `Your server printed "path: ${printed}" for a request whose path is ${path}. The bytes of "${character}" (${bytes}) came in two reads, ` +
+    "and each read was turned into text on its own: part of a character is not text, so each part became U+FFFD, the replacement character (shown as �).",
+  brokenCharacterHint:
+    "Keep what arrives as bytes: received = Buffer.concat([received, chunk]), and turn the buffer into text once, when the head is complete. Never chunk.toString() piece by piece.",
   echoedNoPathLine: (path: string) => `Your server printed the request, but no line "path: ${path}".`,
   noPathLine: (path: string) => `Your server printed no line "path: ${path}" for this request.`,
   noPathLineExpected: (path: string) => `a line in your server's output: path: ${path}`,
@@ -102,6 +118,14 @@ export const startWords = {
     `Your server listens on port ${ports}, but the checker started it with PORT=${port} ` +
     "and waits there. A port written into the code cannot be changed by whoever runs the server.",
   listeningOn: (port: number) => `a server listening on port ${port}`,
+  onlyOnIpv6Loopback: (port: number, said: string | undefined) =>
+    `Your server listens on port ${port} of ::1 (the IPv6 loopback address), not of 127.0.0.1` +
+    (said ? `, though its output says "${said}"` : "") +
+    ". Every command the lab prints (nc 127.0.0.1 ..., curl http://127.0.0.1:...) knocks on 127.0.0.1 and is refused. " +
+    '"localhost" is a name that often becomes ::1.',
+  onIpv4Loopback: (port: number) => `a server listening on 127.0.0.1, port ${port}`,
+  onlyOnIpv6LoopbackHint:
+    'Listen on the address the lab writes down, HOST = "127.0.0.1": server.listen(PORT, HOST, callback), not "localhost" or "::1" (phase 1\'s lesson, "Why 127.0.0.1 and not localhost").',
   wrongPortHint: "Read the port from the environment: const PORT = Number(process.env.PORT ?? 8000); then server.listen(PORT, HOST).",
   timeout: (seconds: number, port: number) => `Your server was still running after ${seconds} s, but nothing was listening on port ${port}.`,
   timeoutHint: "Does your code reach server.listen(PORT, HOST)? Something before it may be waiting forever.",
@@ -148,30 +172,39 @@ export const requestsWords = {
   needsFirst: (numbers: string) => `not run: needs ${numbers} to pass first`,
   or: " or ",
   inPieces: "This request came in 3 pieces, 100 ms apart.",
+  inPiecesCharacter: 'This request came in 3 pieces, 100 ms apart; the first ends between the two bytes of the "é" in its path.',
   bareLf: "This request ends its lines with a bare \\n, as nc sends them.",
   bigHead: (bytes: number) => `This request's head is ${bytes} bytes (a long header), sent in 2 pieces.`,
+  overCapCut: (bytes: number, first: number) => `A head of ${bytes} bytes, its first ${first} sent alone and then the rest,`,
+  overCapWhole: (bytes: number) => `A head of ${bytes} bytes, sent in one write,`,
+  overCapServed: (what: string, status: number) =>
+    `${what} was answered ${status}: the skeleton's cap, MAX_HEAD_BYTES (64 KiB), counts the whole head, and this one is over it. A cap tested only while the empty line has not come, or with > where >= is meant, lets such a head through when the reads cut it one way, and not another.`,
+  overCapExpected: "the head refused: the connection closed without an answer (or a 4xx)",
+  overCapHint:
+    "Test the cap in both cases: findHead's size for a head that has ended (over MAX_HEAD_BYTES: refuse), and received.length >= MAX_HEAD_BYTES while it has not (the end is still to come, so it is over already).",
+  afterOverCap: "heads over the cap",
 };
 
 export const sharedChecks = {
   start: check("starts and listens on the port it is given (PORT)", [
     "Call server.listen(PORT, HOST, callback) with PORT read from the environment: Number(process.env.PORT ?? 8000).",
     "Run the file yourself (npx tsx <your file>) and read what it prints.",
-    "const PORT = Number(process.env.PORT ?? 8000); const HOST = \"127.0.0.1\"; ... server.listen(PORT, HOST, () => console.log(`Listening on http://${HOST}:${PORT}`));",
+    "At TODO 1 of phase 1 (in startServer, before return server): server.listen(PORT, HOST, () => console.log(`Listening on http://${HOST}:${PORT}`));",
   ]),
   "survive.silent": check("survives a client that connects and leaves without a word", [
     "A connection can end before any data arrives: then the 'end' event comes with nothing read. Handle it by closing quietly.",
     "Don't assume the first 'data' event will come. Code in the 'end' or 'close' handler must work with an empty buffer.",
-    "socket.on(\"end\", () => { if (received.length === 0) console.log(\"Client left without a word\"); socket.end(); });",
+    "The skeleton's 'end' handler is the model: it looks at socket.bytesRead, which is 0 when nothing came, and then closes its side with socket.end(). Keep code there free of anything only a 'data' event sets.",
   ]),
   "survive.reset": check("survives a client that resets the connection", [
     "When a client vanishes (a closed tab, a lost network) the socket emits an 'error' event (ECONNRESET). An 'error' event nobody listens to crashes Node.",
     "Add socket.on('error', (err) => console.log('client error:', err.message)) for every connection.",
-    "Put it first thing in the connection callback, before any other socket.on(...): net.createServer((socket) => { socket.on(\"error\", (err) => console.log(err.message)); ... }).",
+    "At TODO 2, first thing in the connection callback: socket.on(\"error\", (err) => console.log(`Socket error: ${err.message}`));",
   ]),
   "survive.hello": check("survives a request that is not HTTP (Hello typed into nc)", [
-    "Anyone can connect and type anything. parseRequest returns \"\" for garbage: handle that case instead of crashing.",
+    "Anyone can connect and type anything. For a first line that is not a request line (Hello), the function that reads the request line says so (it returns \"\" in phases 2 to 5, null from phase 6 on): handle that case instead of crashing.",
     "For garbage, close the connection, or (from phase 3 on) answer 400 Bad Request.",
-    "const path = parseRequest(head); if (path === \"\") { socket.end(generateResponse(\"<h1>400 Bad Request</h1>\", \"400 Bad Request\")); return; }",
+    "When the request line cannot be read (\"\" or null came back), the request is garbage: print a line that says so and close the connection with socket.end(), and from phase 3 on answer 400 Bad Request first. Nothing on that way may throw.",
   ]),
   "request.pieces": check("waits for the whole request when it arrives in pieces", [
     bufferHint,
@@ -181,7 +214,12 @@ export const sharedChecks = {
   "request.bare-lf": check("understands a request typed in nc (lines end with \\n, not \\r\\n)", [
     "nc sends what you type with a bare \\n at each line end (nc -C would send \\r\\n). HTTP allows a server to accept a bare \\n too, and this lab expects it.",
     "The head ends at \\r\\n\\r\\n or at \\n\\n, whichever comes first: look for both.",
-    "const match = /\\r\\n\\r\\n|\\n\\n/.exec(received.toString()); if (match) { const head = received.toString().slice(0, match.index); ... }",
+    "Find the blank line with a regular expression that matches either ending, /\\r\\n\\r\\n|\\n\\n/, and take the head up to where it matched (match.index).",
+  ]),
+  "request.over-cap": check("refuses a head over the cap of 64 KiB, however the reads cut it", [
+    "The skeleton caps a head at MAX_HEAD_BYTES (64 KiB), its empty line included. A head over it is refused whether it has ended or not, and whatever the reads: 64 KiB alone, then the rest, or all of it at once.",
+    "findHead returns the head's size too: a head that has ended but is over MAX_HEAD_BYTES is refused, and so is MAX_HEAD_BYTES with no end yet (>=: the end is still to come).",
+    "In startServer, the 'data' handler's if/else, as the skeleton gives it: if (found && found.size <= MAX_HEAD_BYTES) { done = true; handleRequest(socket, found.head); } else if (found || received.length >= MAX_HEAD_BYTES) { done = true; console.log(\"Request head too big, closing the connection\"); socket.end(); }",
   ]),
   "request.big-head": check("reads a request bigger than one read (an 8 KiB head)", [
     "Big requests (long cookies, many headers) take several reads. A server that answers after the first read and closes leaves bytes unread, and the kernel then resets the connection: the client may never see the answer.",

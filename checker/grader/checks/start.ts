@@ -13,9 +13,18 @@ export const start: Check = {
     const state = await ctx.server.waitUntilListening(ctx.port, ctx.startupTimeoutMs);
     switch (state.state) {
       case "listening":
+        if (state.host === "::1") {
+          // Its own "Listening on" line, if it prints one, is the evidence: let it come (bounded).
+          await ctx.server.waitForOutput(0, (line) => line.includes("127.0.0.1"), 500);
+          return onlyOnIpv6Loopback(ctx);
+        }
         ctx.host = state.host;
         return null;
       case "wrong-port":
+        // The port is seen listening before the listen callback's line is printed: let the line come
+        // (an event), so that the server's output below shows the port it says; a server that prints
+        // nothing costs at most this bound (generous: on a busy machine the line came 0.5 s late).
+        await ctx.server.waitForOutput(0, () => true, 2000);
         return {
           status: "error",
           message: text.start.wrongPort(state.ports.join(", "), ctx.port),
@@ -89,15 +98,26 @@ function sourceExcerpt(file: string, line: number, column: number): string {
   }
 }
 
+/**
+ * A server on ::1 alone (what "localhost" often becomes) is out of reach of every command the lab
+ * prints (nc 127.0.0.1, curl http://127.0.0.1:...): the lesson writes the address down on both
+ * sides, and the checker holds the server to it rather than grade it where no "try it" line goes.
+ */
+function onlyOnIpv6Loopback(ctx: CheckContext): Finding {
+  const said = ctx.server?.outputSince(0).find((line) => line.includes("127.0.0.1"));
+  return {
+    status: "error",
+    message: text.start.onlyOnIpv6Loopback(ctx.port, said?.trim()),
+    expected: text.start.onIpv4Loopback(ctx.port),
+    hint: text.start.onlyOnIpv6LoopbackHint,
+    tryIt: `nc -v 127.0.0.1 ${ctx.tryPort}   (refused)\nnc -v ::1 ${ctx.tryPort}         (accepted)`,
+  };
+}
+
 /** With --port the student started the server; all we can do is knock. */
 async function checkExternalServer(ctx: CheckContext): Promise<Finding | null> {
-  for (const host of ["127.0.0.1", "::1"]) {
-    const ok = await canConnect(host, ctx.port, 1000);
-    if (ok) {
-      ctx.host = host;
-      return null;
-    }
-  }
+  if (await canConnect("127.0.0.1", ctx.port, 1000)) return null;
+  if (await canConnect("::1", ctx.port, 1000)) return onlyOnIpv6Loopback(ctx);
   return {
     status: "error",
     message: text.start.nothingListening(ctx.port),

@@ -49,8 +49,52 @@ function typeProblem(got: string | undefined, want: string): string | null {
   return null;
 }
 
+/** U+FFFD, the replacement character, in UTF-8: what a decoder puts where bytes are not UTF-8. */
+const REPLACEMENT = Buffer.from("\uFFFD", "utf8");
+
+/** Up to 8 bytes from `at` on, as hex: "89 50 4E 47". */
+function hexAt(bytes: Buffer, at: number): string {
+  const shown = [...bytes.subarray(at, at + 8)].map((byte) => byte.toString(16).toUpperCase().padStart(2, "0")).join(" ");
+  return shown || words.noMoreBytes;
+}
+
+/**
+ * When the head is right (200, Content-Length the file's size) and what follows it is not the file:
+ * the body's own mistake, named before the framing it breaks. A file read as text and re-encoded
+ * is longer than its Content-Length; a server that fails after the head sends less.
+ */
+function bodyNotTheFile(ctx: CheckContext, answer: Asked, file: SiteFile, url: string): Finding | null {
+  const response = answer.response;
+  if (!response || response.statusLine?.status !== 200 || response.bodyStart === null) return null;
+  if (header(response, "content-length")?.trim() !== String(file.bytes.length)) return null;
+  const after = answer.result.received.subarray(response.bodyStart);
+  if (after.equals(file.bytes)) return null;
+  const closed = answer.result.ending === "server-closed" || answer.result.ending === "server-reset";
+  if (after.length < file.bytes.length && after.equals(file.bytes.subarray(0, after.length))) {
+    // Still open, the rest may yet come: the reader's words ("still open") say that.
+    if (!closed) return null;
+    return { message: words.cutShort(url, after.length, file.bytes.length), expected: words.bytesExpected(file.bytes.length), hint: words.cutShortHint, rule: RULES.incomplete, ...evidence(ctx, answer) };
+  }
+  let at = 0;
+  while (at < after.length && after[at] === file.bytes[at]) at += 1;
+  const replaced = after.includes(REPLACEMENT) && !file.bytes.includes(REPLACEMENT);
+  // Latin-1 decoded, UTF-8 encoded: each byte 80-FF became C2 or C3 and one more.
+  const latin1 = !replaced && after.equals(Buffer.from(file.bytes.toString("latin1"), "utf8"));
+  return {
+    message: words.notTheFile(url, after.length, file.bytes.length, at, hexAt(file.bytes, at), hexAt(after, at), replaced ? "replaced" : latin1 ? "latin1" : null),
+    expected: words.bytesExpected(file.bytes.length),
+    hint: words.bytesHint,
+    rule: RULES.fileBytes,
+    ...evidence(ctx, answer),
+  };
+}
+
 /** Null when the answer is the file: 200, its exact bytes. `url` is what was asked for (a folder, for its index). */
 function fileFinding(ctx: CheckContext, answer: Asked, file: SiteFile, url = file.url): Finding | null {
+  const why = whyNoResponse(ctx, answer);
+  if (why) return { ...why, message: prefixed(words.forFile(url), why.message) };
+  const changed = bodyNotTheFile(ctx, answer, file, url);
+  if (changed) return changed;
   const fault = wrongOnWire(ctx, answer, 200, { body: file.bytes.length > 0, hint: words.fileHint });
   if (fault) return { ...fault, message: prefixed(words.forFile(url), fault.message) };
   const body = answer.response!.body;
@@ -104,7 +148,9 @@ export const staticFiles: Check = {
     for (const file of [site.text, site.binary, site.empty, site.spaced, site.accented]) {
       const answer = await get(ctx, file.url);
       const found = fileFinding(ctx, answer, file);
-      if (found) return { ...found, hint: file === site.spaced || file === site.accented ? words.encodedNameHint : found.hint };
+      // A name with a space or an é that is not found: the lookup used the name still percent-encoded.
+      const encodedName = (file === site.spaced || file === site.accented) && answer.response?.statusLine?.status === 404;
+      if (found) return { ...found, hint: encodedName ? words.encodedNameHint : found.hint };
       const length = header(answer.response!, "content-length");
       if (length !== String(file.bytes.length)) return { message: words.wrongLength(file.url, length, file.bytes.length), rule: RULES.contentLength, hint: words.lengthHint, ...evidence(ctx, answer) };
     }
@@ -367,7 +413,10 @@ export const staticTraversal: Check = {
       const answer = await asked(ctx, `GET ${target} HTTP/1.1\r\nHost: localhost\r\nUser-Agent: http-lab-checker\r\n\r\n`);
       const leaked = site.tokens.find((token) => answer.result.received.includes(token));
       if (leaked) {
-        return { message: words.leaked(target, what), expected: words.refusedExpected, hint: words.attackHint(what), rule: RULES.traversal, ...evidence(ctx, answer) };
+        // Each token is the text of one file outside the root: the secret beside it, or the sibling folder's file.
+        const sibling = leaked === site.tokens[1];
+        const file = sibling ? `${site.siblingName}/${site.siblingFile}` : site.secretName;
+        return { message: words.leaked(target, what, leaked, file, sibling), expected: words.refusedExpected, hint: words.attackHint(what), rule: RULES.traversal, ...evidence(ctx, answer) };
       }
       const why = whyNoResponse(ctx, answer);
       if (why) return { ...why, message: prefixed(words.forAttack(target), why.message), hint: words.attackCrashHint };

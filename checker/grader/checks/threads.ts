@@ -4,6 +4,7 @@ import { BURST, CLIENTS, text } from "../../text.ts";
 import { listenBacklog } from "../server-process.ts";
 import { ask, evidence, getRequest, randomPath, type Asked } from "./common.ts";
 import { countedView, view } from "./counter.ts";
+import { loggedPaths } from "./reactions.ts";
 
 /** A server that serves together answers N (CLIENTS) clients in about 1 SLOW_MS; one at a time needs N. */
 const CONCURRENT_LIMIT = 2.5;
@@ -24,6 +25,11 @@ interface Together {
   doneAtMs: Array<number | null>;
   /** How long the clients waited. */
   waitedMs: number;
+  /**
+   * How many of the requests the server had read (its "path:" lines) when the first answer came;
+   * null when its output cannot be seen, or it prints no path lines.
+   */
+  readEarly: number | null;
 }
 
 async function together(ctx: CheckContext): Promise<Together> {
@@ -31,6 +37,12 @@ async function together(ctx: CheckContext): Promise<Together> {
   const limit = CONCURRENT_LIMIT * ctx.slowMs;
   const doneAtMs: Array<number | null> = [];
   const sentAtMs: number[] = [];
+  const mark = ctx.server?.mark() ?? 0;
+  const pathLines = (): number => (ctx.server ? loggedPaths(ctx.server.outputSince(mark)).length : 0);
+  // When the first answer comes, a server that blocks has read one request (two, if it took the
+  // next at once), one that serves together or queues them has read them all, SLOW_MS earlier. An
+  // event, not a moment on the clock: on a busy machine a fixed moment can come before the reads.
+  let readEarly: number | null = null;
   const asked = await Promise.all(
     Array.from({ length: CLIENTS }, async (_, i) => {
       // From phase 6 on only GET /slow is slow: the check goes on holding the server to phase 5's lesson there.
@@ -40,10 +52,26 @@ async function together(ctx: CheckContext): Promise<Together> {
       sentAtMs[i] = (connection ? connection.startedAt - started : 0) + result.result.lastSentAtMs;
       // Answered: a whole response came, or the server closed after sending something.
       doneAtMs[i] = result.result.received.length > 0 && !result.result.timedOut ? performance.now() - started : null;
+      if (doneAtMs[i] !== null) readEarly ??= pathLines();
       return result;
     }),
   );
-  return { asked, sentAtMs, doneAtMs, waitedMs: limit + 500 };
+  // Only a server that prints a path line for each request tells, by its lines, what it had read.
+  return { asked, sentAtMs, doneAtMs, waitedMs: limit + 500, readEarly: pathLines() >= CLIENTS ? readEarly : null };
+}
+
+/**
+ * Why clients were answered one after another: what the run showed, and the causes that fit it,
+ * most likely first. "One at a time" has several causes that look alike on a time line.
+ */
+function oneAtATimeCause(ctx: CheckContext, run: Together): { says: string; hint: string } {
+  const words = text.threads.cause;
+  // Connections the server ended, without a byte, before the checker gave up on them.
+  const turnedAway = run.asked.filter((a) => a.result.received.length === 0 && (a.result.ending === "server-closed" || a.result.ending === "server-reset")).length;
+  if (turnedAway > 0) return { says: words.turnedAway(turnedAway, CLIENTS), hint: words.turnedAwayHint };
+  if (run.readEarly !== null && run.readEarly >= CLIENTS) return { says: words.queued(CLIENTS), hint: words.queuedHint };
+  if (run.readEarly !== null && run.readEarly <= 2) return { says: words.blocked, hint: text.checks["threads.concurrent"].hints[0]! };
+  return { says: words.unknown, hint: text.checks["threads.concurrent"].hints[0]! };
 }
 
 /**
@@ -97,16 +125,19 @@ export const threadsConcurrent: Check = {
   ...text.checks["threads.concurrent"],
   stopOnFail: true,
   async run(ctx) {
-    const { asked, sentAtMs, doneAtMs, waitedMs } = await ctx.memo("threads.together", () => together(ctx));
+    const run = await ctx.memo("threads.together", () => together(ctx));
+    const { asked, sentAtMs, doneAtMs, waitedMs } = run;
     const limit = CONCURRENT_LIMIT * ctx.slowMs;
     const times = doneAtMs.map((ms) => (ms === null ? Infinity : ms));
     const inTime = times.filter((ms) => ms <= limit).length;
     if (inTime === CLIENTS) return null;
     const timeline = drawTimeline(sentAtMs, doneAtMs, waitedMs);
+    const cause = oneAtATimeCause(ctx, run);
     return {
-      message: text.threads.oneAtATime(CLIENTS, ctx.slowMs, (limit / 1000).toFixed(1), inTime) + `   ${timeline.join("\n   ")}`,
+      message: text.threads.oneAtATime(CLIENTS, ctx.slowMs, (limit / 1000).toFixed(1), inTime) + cause.says + `\n   ${timeline.join("\n   ")}`,
       sent: asked[0]?.result.sent,
       expected: text.threads.oneAtATimeExpected(CLIENTS, (ctx.slowMs / 1000).toFixed(1)),
+      hint: cause.hint,
       // From phase 6 on only /slow is slow, and from phase 7 on a request without Host is refused.
       tryIt: text.threads.oneAtATimeTryIt(
         `for i in 1 2 3; do (printf 'GET ${ctx.phase.number >= 6 ? "/slow" : "/"} HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n' | nc 127.0.0.1 ${ctx.tryPort} &); done`,
@@ -165,15 +196,33 @@ export const threadsBurst: Check = {
     const wrong = repeated.length > 0 || got.join() !== expected.join() || after.count !== start + BURST + 1;
     if (!wrong) return null;
     const times = (count: number): number => got.filter((c) => c === count).length;
+    const cause = repeated.length > 0 ? repeatedCause(start, got) : null;
     return {
       message:
         text.threads.countBefore(BURST, start) +
         (repeated.length > 0
           ? text.threads.repeatedCounts(new Set(got).size, repeated.slice(0, 3).map((c) => text.threads.shownTimes(c, times(c))).join(", "))
           : text.threads.countRange(got[0], got.at(-1))) +
-        text.threads.nextVisit(after.count),
+        text.threads.nextVisit(after.count) +
+        (cause ? ` ${cause.says}` : ""),
       expected: text.threads.burstExpected(start + 1, start + BURST, start + BURST + 1),
-      hint: repeated.length > 0 ? this.hints[0] : undefined,
+      hint: cause?.hint,
     };
   },
 };
+
+/**
+ * Visits at once that showed the same count: which way it was lost, from the counts they showed.
+ * All of them one more than before: each read the count before its wait and wrote it back after.
+ * All of them the count after the last: the page was built after the wait, from the count as it
+ * was then. All of them 1: each counted on a copy of its own (a worker's).
+ */
+function repeatedCause(start: number, got: number[]): { says: string; hint: string } {
+  const words = text.threads.repeated;
+  const hints = text.checks["threads.burst"].hints;
+  const all = (count: number): boolean => got.every((c) => c === count);
+  if (all(1) && start >= 1) return { says: words.allOne, hint: text.counter.change.afreshHintTogether };
+  if (all(start + 1)) return { says: words.allReadBefore, hint: hints[0]! };
+  if (all(start + BURST)) return { says: words.allShowLast, hint: words.allShowLastHint };
+  return { says: words.mixed, hint: hints[0]! };
+}

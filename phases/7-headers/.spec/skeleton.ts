@@ -1,13 +1,15 @@
 // Phase 7: headers. Phase 6's server routes by method and path, and never looks at the lines
 // after the request line. This phase reads them (parseHeaders), refuses the heads a server must
-// refuse (400, 431), and sends the fields every response needs (Date, Server, ...).
+// refuse (400, 431, 414), sends the fields every response needs (Date, Server, ...), and lets go
+// of clients that take too long.
 //
 // The routing of phase 6 is done, and dispatch already hands request.headers to the handlers.
-// Yours: TODO 1 to 5.
+// Yours: TODO 1 to 6.
 // Run it:   npm run serve 7     (or npx tsx phases/7-headers/server.ts)
 // Try it:   curl -si http://127.0.0.1:8000/headers -H "X-Tag: a" -H "x-tag: b"
 import net from "node:net";
-import { setTimeout } from "node:timers/promises";
+// Named sleep: the global setTimeout (a plain timer, used below) keeps its own name.
+import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 
 const PORT = Number(process.env.PORT ?? 8000);
@@ -15,6 +17,12 @@ const PORT = Number(process.env.PORT ?? 8000);
 const HOST = "127.0.0.1";
 // The whole head (request line, fields, line ends) may be this big; a bigger one gets 431.
 const MAX_HEAD_BYTES = 32 * 1024;
+// The longest target this server parses; a longer one gets 414 (RFC 9112 §3 recommends 8000 at least).
+const MAX_TARGET_BYTES = 8 * 1024;
+// The whole head must have come this long after the connection opened; then the server closes.
+const HEAD_TIMEOUT_MS = 1000;
+// After its answer, the server reads (and drops) what the client still sends for this long, then closes.
+const DRAIN_MS = 1000;
 // nc (without -C) ends lines with a bare "\n": accept "\r\n\r\n" or "\n\n" as the end of the head.
 const BLANK_LINE = /\r\n\r\n|\n\n/;
 // Only GET /slow is slow: it keeps phase 5's lesson checked (serve others while waiting).
@@ -23,8 +31,11 @@ const SERVER_NAME = "http-lab/7";
 
 /** The methods RFC 9110 defines. Any other token is one this server does not implement (501). */
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]);
+const LONGEST_METHOD = Math.max(...[...KNOWN_METHODS].map((method) => method.length));
 /** Methods and field names are tokens (RFC 9110 §5.6.2): letters, digits and a few marks. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A Host value is host[:port] (RFC 9110 §7.2): a name or IPv4 address, or an IPv6 address in [ ]; no user@, no path, no spaces. */
+const HOST_VALUE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?$/;
 const HTML = "text/html; charset=utf-8";
 
 const REASONS: Record<number, string> = {
@@ -32,6 +43,7 @@ const REASONS: Record<number, string> = {
   400: "Bad Request",
   404: "Not Found",
   405: "Method Not Allowed",
+  414: "URI Too Long",
   431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   501: "Not Implemented",
@@ -103,7 +115,7 @@ route("GET", "/about", () => ({ status: 200, body: "<h1>About</h1><p>A server th
 route("GET", "/hello/:name", (request) => ({ status: 200, body: `Hello, ${request.params.name}!` }));
 route("GET", "/slow", async () => {
   // `await` hands the thread back to the event loop: other clients are served meanwhile.
-  await setTimeout(SLOW_MS);
+  await sleep(SLOW_MS);
   return { status: 200, body: "<h1>Slow</h1>" };
 });
 // TODO 3: two routes that answer from the request's fields:
@@ -172,9 +184,10 @@ export function parseRequestLine(head: string): { method: string; target: string
  * TODO 1: For each line after the request line:
  *   - split it at its FIRST colon ("Host: 127.0.0.1:8000" has one in its value);
  *   - the name is the part before, in lowercase; the value the part after, without the spaces
- *     and tabs around it;
+ *     and tabs around it (only those: not .trim(), which takes a no-break space too);
  *   - return null when the line has no colon, or the name is not a TOKEN (an empty name, or a
- *     space before the colon: "Host : x"), or the line starts with a space or tab (an obs-fold).
+ *     space before the colon: "Host : x"), or the line starts with a space or tab (an obs-fold),
+ *     or it holds a NUL (\0) or a CR (\r).
  */
 function fieldLines(head: string): Array<[string, string]> | null {
   void head;
@@ -206,10 +219,26 @@ async function answer(head: string): Promise<Buffer> {
   }
   console.log(`path: ${line.target}`);
   const isHead = line.method === "HEAD";
+  // TODO 5 (also here): a target longer than MAX_TARGET_BYTES gets 414 (RFC 9112 §3).
   if (!line.version.startsWith("HTTP/1.")) return generateResponse(error(505), isHead);
   // TODO 2: The fields decide too. fieldLines(head) is null: 400. Count the Host fields: an
-  // HTTP/1.1 request needs exactly one (HTTP/1.0 may have none), else 400 (RFC 9112 §3.2).
+  // HTTP/1.1 request needs exactly one (HTTP/1.0 may have none), else 400 (RFC 9112 §3.2). And
+  // one Host whose value is not host[:port] (HOST_VALUE), such as "user@host": 400 too.
   return dispatch(line.method, line.target, parseHeaders(head) ?? {});
+}
+
+/**
+ * The status for a head over the limit. Its request line decides when that alone is too long to
+ * read (RFC 9112 §3): a method longer than any this server knows gets 501, a target longer than
+ * it parses 414; any other head, 431.
+ *
+ * TODO 5 (also here): look at the request line so far (up to its "\n", or all of `received`):
+ * its first word longer than LONGEST_METHOD is 501; the target (from after the first space to the
+ * next space, or to the end) longer than MAX_TARGET_BYTES is 414; else 431.
+ */
+function tooBigStatus(received: Buffer): number {
+  void received;
+  return 431;
 }
 
 /** Returns the head (the text before the blank line), or null if the blank line has not arrived yet. */
@@ -241,20 +270,28 @@ export function startServer(): net.Server {
     });
     let received = Buffer.alloc(0);
     let done = false;
+    // TODO 6: Two deadlines, with plain timers (the global setTimeout: node:timers/promises' one is
+    // imported as sleep). Not socket.setTimeout: that is an idle timer, which every byte starts
+    // again, so a client that sends one byte a second would hold the connection for ever.
+    //   - The whole head has HEAD_TIMEOUT_MS from now: then, unless done, destroy the socket.
+    //   - Once the answer is out (the socket's "finish" event: all of it handed to the kernel, our
+    //     FIN sent), what still comes is read and dropped for DRAIN_MS; then destroy the socket.
     socket.on("data", (chunk) => {
-      // After the answer, what the client still sends is read and dropped: closing a socket with
-      // unread bytes makes the kernel send a reset, which can destroy the answer in flight.
+      // After the answer, what the client still sends is read and dropped.
       if (done) return;
       received = Buffer.concat([received, chunk]);
       const found = findHead(received);
-      // TODO 5: A head over MAX_HEAD_BYTES (found.size, or received.length while no end has come)
-      // gets error(431) at once, and received is emptied: a client may send a head that never
-      // ends. Set done, so that what still comes is read and dropped; then a socket.setTimeout
-      // of a few seconds that destroys the socket lets go of a client that never stops.
-      if (found) {
+      // The cap counts the whole head, its blank line included, ended or not: a head that ended
+      // past it is refused, and so are MAX_HEAD_BYTES with no end yet (the end would make it
+      // longer still). So the verdict does not depend on how the reads cut the bytes.
+      // TODO 5: A head too big gets an answer, not a silent close: error(tooBigStatus(received)),
+      // sent with socket.end (not socket.destroy: the client is still sending, and its next bytes
+      // would get a reset, which can destroy the answer). Empty received: a client may send a
+      // head that never ends. done stays true, so that what still comes is read and dropped.
+      if (found && found.size <= MAX_HEAD_BYTES) {
         done = true;
         void handleRequest(socket, found.head);
-      } else if (received.length > MAX_HEAD_BYTES) {
+      } else if (found || received.length >= MAX_HEAD_BYTES) {
         done = true;
         console.log("Request head too big, closing the connection");
         socket.end();

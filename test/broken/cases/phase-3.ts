@@ -127,7 +127,7 @@ export const phase3Cases: BrokenCase[] = [
     phase: 3,
     base: ts(3),
     mistake: "answers after the first read, before the request is complete",
-    patch: [["      const head = findHead(received);", "      const head = findHead(received) ?? received.toString(\"utf8\");"]],
+    patch: [["      const found = findHead(received);", "      const found = findHead(received) ?? { head: received.toString(\"utf8\"), size: received.length };"]],
     firstFailure: "request.pieces",
     says: /came in 3 pieces.*reacted after \d+ of the \d+ bytes/s,
   },
@@ -187,6 +187,18 @@ export const phase3Cases: BrokenCase[] = [
     says: /crashed \(exit code 1\) after a client typed "Hello"/,
   },
   {
+    name: "3-cap-only-before-the-end",
+    phase: 3,
+    base: ts(3),
+    mistake: "tests the head cap only while the empty line has not come, and with > where >= is meant, so a head whose first 64 KiB come alone is served",
+    patch: [
+      ["      if (found && found.size <= MAX_HEAD_BYTES) {", "      if (found) {"],
+      ["      } else if (found || received.length >= MAX_HEAD_BYTES) {", "      } else if (received.length > MAX_HEAD_BYTES) {"],
+    ],
+    firstFailure: "request.over-cap",
+    says: /A head of 66000 bytes, its first 65536 sent alone and then the rest, was answered 200/,
+  },
+  {
     name: "py-3-length-in-characters",
     phase: 3,
     base: py(3),
@@ -216,5 +228,17 @@ export const phase3Cases: BrokenCase[] = [
     says: /bare \\n/,
     twin: "3-bare-lf-response",
     byNode: { checks: ["3.15"], why: BARE_LF_IN_FETCH },
+  },
+  {
+    name: "py-3-cap-only-before-the-end",
+    phase: 3,
+    base: py(3),
+    mistake: "tests the head cap only while the empty line has not come, and with > where >= is meant",
+    patch: [
+      ["            if size <= MAX_HEAD:\n                return data[:end].decode(\"utf-8\", errors=\"replace\")\n        if ends or len(data) >= MAX_HEAD:", "            return data[:end].decode(\"utf-8\", errors=\"replace\")\n        if len(data) > MAX_HEAD:"],
+    ],
+    firstFailure: "request.over-cap",
+    says: /A head of 66000 bytes, its first 65536 sent alone and then the rest, was answered 200/,
+    twin: "3-cap-only-before-the-end",
   },
 ];

@@ -1,5 +1,5 @@
 /** Phase 6 (route): its broken variants, TypeScript first, then Python (a Python twin runs after its TypeScript case). */
-import { type BrokenCase, ts } from "./common.ts";
+import { type BrokenCase, py, ts } from "./common.ts";
 
 export const phase6Cases: BrokenCase[] = [
   {
@@ -27,7 +27,7 @@ export const phase6Cases: BrokenCase[] = [
     mistake: "sends the body in answer to HEAD too",
     patch: [["  return generateResponse(reply, head);\n}", "  return generateResponse(reply, false);\n}"]],
     firstFailure: "route.unit-head",
-    says: /sent 61 bytes after the head/,
+    says: /dispatch\("HEAD", "\/about"\) returned 61 bytes after the head/,
   },
   {
     name: "6-head-counts",
@@ -116,5 +116,29 @@ export const phase6Cases: BrokenCase[] = [
     firstFailure: "threads.slow-route",
     says: /the slow part is gone/,
     volatile: true,
+  },
+  {
+    name: "6-cap-only-before-the-end",
+    phase: 6,
+    base: ts(6),
+    mistake: "tests the head cap only while the empty line has not come, and with > where >= is meant, so a head whose first 64 KiB come alone is served",
+    patch: [
+      ["      if (found && found.size <= MAX_HEAD_BYTES) {", "      if (found) {"],
+      ["      } else if (found || received.length >= MAX_HEAD_BYTES) {", "      } else if (received.length > MAX_HEAD_BYTES) {"],
+    ],
+    firstFailure: "request.over-cap",
+    says: /A head of 66000 bytes, its first 65536 sent alone and then the rest, was answered 200/,
+  },
+  {
+    name: "py-6-cap-only-before-the-end",
+    phase: 6,
+    base: py(6),
+    mistake: "tests the head cap only while the empty line has not come, and with > where >= is meant",
+    patch: [
+      ["            if size <= MAX_HEAD:\n                return data[:end].decode(\"utf-8\", errors=\"replace\")\n        if ends or len(data) >= MAX_HEAD:", "            return data[:end].decode(\"utf-8\", errors=\"replace\")\n        if len(data) > MAX_HEAD:"],
+    ],
+    firstFailure: "request.over-cap",
+    says: /A head of 66000 bytes, its first 65536 sent alone and then the rest, was answered 200/,
+    twin: "6-cap-only-before-the-end",
   },
 ];

@@ -73,6 +73,21 @@ export const phase9Cases: BrokenCase[] = [
     volatile: true,
   },
   {
+    name: "9-file-read-as-text",
+    phase: 9,
+    base: ts(9),
+    mistake: "reads each file as UTF-8 text (readFile(file, \"utf8\")) and sends the string, so an image's bytes change",
+    patch: [
+      ['import { realpath, stat } from "node:fs/promises";', 'import { readFile, realpath, stat } from "node:fs/promises";'],
+      [
+        "      socket.write(reply.head);\n      // pipe reads the file 64 KiB at a time and waits while the socket's buffer is full: memory\n      // stays small whatever the file's size. It ends the socket after the last piece.\n      const stream = createReadStream(reply.file);\n      stream.on(\"error\", (err) => {\n        console.log(`Could not read ${reply.file}: ${err.message}`);\n        socket.destroy();\n      });\n      stream.pipe(socket);",
+        "      void createReadStream;\n      const content = await readFile(reply.file, \"utf8\");\n      socket.write(reply.head);\n      socket.end(content);",
+      ],
+    ],
+    firstFailure: "static.files",
+    says: /GET \/\w+\.png has the right head \(Content-Length: \d+, the file's size\), but the \d+ bytes after it are not the file's: from byte 0 on, the file has 89 50 4E 47 .*, the answer EF BF BD 50 .*EF BF BD is U\+FFFD, the replacement character: the file was decoded as UTF-8 text/s,
+  },
+  {
     name: "9-extension-case-sensitive",
     phase: 9,
     base: ts(9),
@@ -139,10 +154,23 @@ export const phase9Cases: BrokenCase[] = [
     name: "py-9-text-mode",
     phase: 9,
     base: py(9),
-    mistake: "opens files in text mode and sends them re-encoded, so an image breaks",
+    mistake: "opens files in text mode, so each piece is a str, which sendall refuses (TypeError) once the head is out",
     patch: [['        file = open(real, "rb")', '        file = open(real, "r", encoding="latin-1")']],
     firstFailure: "static.files",
-    says: /For GET \/\w+\.txt: the response is not valid HTTP\/1\.1: Content-Length says \d+ bytes, but only 0 bytes of body came/,
+    says: /GET \/\w+\.txt has the right head \(Content-Length: \d+, the file's size\), then the connection ended without one byte of the file/,
+  },
+  {
+    name: "py-9-file-read-as-text",
+    phase: 9,
+    base: py(9),
+    mistake: "reads each file as UTF-8 text (errors replaced) and sends it encoded again, so an image's bytes change",
+    patch: [
+      ['        file = open(real, "rb")', '        file = open(real, "r", encoding="utf-8", errors="replace")'],
+      ["        client_connection.sendall(piece)", "        client_connection.sendall(piece.encode())"],
+    ],
+    firstFailure: "static.files",
+    says: /GET \/\w+\.png has the right head \(Content-Length: \d+, the file's size\), but the \d+ bytes after it are not the file's: from byte 0 on, the file has 89 50 4E 47 .*, the answer EF BF BD 50 .*EF BF BD is U\+FFFD, the replacement character: the file was decoded as UTF-8 text/s,
+    twin: "9-file-read-as-text",
   },
   {
     name: "py-9-js-as-plain-text",
