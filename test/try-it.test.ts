@@ -56,10 +56,12 @@ describe.each(["3-answers-first-chunk", "3-canned-response"])("try-it lines of %
   test.skipIf(!hasNc)("piped into nc, it brings back what the checker saw (skipped without nc: apt install netcat-openbsd)", () => {
     for (const result of failures) {
       // A line with pauses, "(printf A; sleep 0.5; printf B) | nc ...", reproduces the pieces only once nc
-      // is connected; on a loaded machine nc may connect after the pause. A second of head start
-      // (before the first byte) makes the pieces arrive as the checker sent them.
-      const line = result.finding!.tryIt!.split("\n")[0]!.replace(/^\(/, "(sleep 1; ");
-      const answer = spawnSync("bash", ["-c", line], { timeout: 15_000 }).stdout;
+      // is connected, and only if the server reads each piece before the next comes. On a loaded
+      // machine (CI runs several servers on 2 cores) neither is sure in 0.5 s, and the pieces arrive
+      // as one read. A second of head start and pauses of 2 s make them arrive as the checker sent
+      // them; the bytes are the same, only the waits are longer.
+      const line = result.finding!.tryIt!.split("\n")[0]!.replace(/^\(/, "(sleep 1; ").replace(/sleep 0\.\d+;/g, "sleep 2;");
+      const answer = spawnSync("bash", ["-c", line], { timeout: 30_000 }).stdout;
       expect(answer.toString("utf8"), result.id).toBe(Buffer.from(result.finding!.received!).toString("utf8"));
     }
   });
