@@ -15,6 +15,7 @@ import {
   clientFetch,
   clientKeepAlive,
   respondAnswers,
+  respondBadRequest,
   respondBlankLine,
   respondConnection,
   respondContentLength,
@@ -77,6 +78,25 @@ import {
 } from "./grader/checks/static.ts";
 import { threadsBurst, threadsConcurrent, threadsSlow, threadsSlowRoute } from "./grader/checks/threads.ts";
 import { counterBrowser } from "./grader/checks/browser.ts";
+import {
+  clientCurlPost,
+  clientFetchPost,
+  clientHttpPieces,
+  postBadJson,
+  postBadLength,
+  postBodyPieces,
+  postContentType,
+  postEcho,
+  postExactLength,
+  postExpect,
+  postForm,
+  postLarge,
+  postLengthRequired,
+  postTooLarge,
+  postTransferEncoding,
+  postUnitFraming,
+  postUnitLength,
+} from "./grader/checks/post.ts";
 import { text } from "./text.ts";
 
 const requestShapes = [requestPieces, requestBareLf, requestBigHead];
@@ -125,6 +145,7 @@ export const phases: Phase[] = [
       respondPage,
       respondContentType,
       respondConnection,
+      respondBadRequest,
       ...requestShapes,
       clientFetch,
       clientKeepAlive,
@@ -141,7 +162,8 @@ export const phases: Phase[] = [
     dir: "phases/4-counter",
     solution: "solutions/4-counter/server.ts",
     skeleton: "phases/4-counter/.spec/skeleton.ts",
-    checks: [start, ...counting, counterBadRequest, ...requestShapes, clientKeepAlive, ...survival, counterBrowser],
+    // The cap of the socket code the skeleton gives comes after survival (no TODO of this phase), and the browser last.
+    checks: [start, ...counting, counterBadRequest, ...requestShapes, clientKeepAlive, ...survival, requestOverCap, counterBrowser],
   },
   {
     number: 5,
@@ -164,6 +186,8 @@ export const phases: Phase[] = [
       counterUnknown,
       ...requestShapes,
       ...survival,
+      // The cap of the socket code the skeleton gives, last: it is no TODO of this phase.
+      requestOverCap,
     ],
   },
   {
@@ -304,6 +328,50 @@ export const phases: Phase[] = [
       ...requestShapes,
       ...survival,
       staticBrowser,
+    ],
+  },
+  {
+    number: 10,
+    slug: "post",
+    title: text.phases[10],
+    dir: "phases/10-post",
+    solution: "solutions/10-post/server.ts",
+    skeleton: "phases/10-post/.spec/skeleton.ts",
+    site: true,
+    env: ({ slowMs, site }) => ({ SLOW_MS: String(slowMs), ...(site ? { WEB_ROOT: site.root } : {}) }),
+    // The two functions first (TODO 1 and 2), then the body over the wire (TODO 3 and 4), the
+    // answers that refuse a body, 100 Continue (TODO 5), the form (TODO 6), and real clients
+    // posting; then the earlier phases' pages, files and shapes, which a body must not break.
+    checks: [
+      start,
+      postUnitLength,
+      postUnitFraming,
+      postEcho,
+      postBodyPieces,
+      postLarge,
+      postExactLength,
+      postBadJson,
+      postContentType,
+      postLengthRequired,
+      postBadLength,
+      postTooLarge,
+      postTransferEncoding,
+      postExpect,
+      postForm,
+      clientCurlPost,
+      clientFetchPost,
+      clientHttpPieces,
+      counterFirstVisit,
+      routePages,
+      routeNotFound,
+      routeMethodNotAllowed,
+      headersEveryResponse,
+      queryPath,
+      staticFiles,
+      threadsSlowRoute,
+      threadsConcurrent,
+      ...requestShapes,
+      ...survival,
     ],
   },
 ];

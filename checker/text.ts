@@ -27,6 +27,7 @@ import { routeChecks, routeWords } from "./grader/checks/route.words.ts";
 import { headersChecks, headersWords } from "./grader/checks/headers.words.ts";
 import { queryChecks, queryWords } from "./grader/checks/query.words.ts";
 import { staticChecks, staticWords } from "./grader/checks/static.words.ts";
+import { postChecks, postWords } from "./grader/checks/post.words.ts";
 
 /** Phase 5's numbers, read by its checks (threads.ts) and its words. */
 export { BURST, CLIENTS } from "./grader/checks/threads.words.ts";
@@ -117,6 +118,7 @@ export const text = {
   headers: headersWords,
   query: queryWords,
   static: staticWords,
+  post: postWords,
   serve: {
     usage: (phases: string) =>
       `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N] [--solution]\nRuns your own server of that phase until Ctrl-C; with --solution, the lab's reference solution instead (instructors). Phases: ${phases}.`,
@@ -252,6 +254,11 @@ export const text = {
     traversalWhy: "the root is all a client may see: a file outside it (your code, your keys, /etc/passwd) is not part of the site, however the path is spelled",
     closeInStagesWhy:
       "a socket closed while the client is still sending answers its next bytes with a reset (RST), and a reset can destroy the answer before the client reads it; so the server closes its sending side first (socket.end), reads and drops what still comes for a while, and only then closes for good",
+    unsupportedTypeWhy: "a route that reads JSON cannot read anything else; answering 415 tells the client which type it must send, where guessing would read a form or plain text as JSON",
+    mediaTypeCaselessWhy: "type and subtype are case-insensitive, and parameters (charset=utf-8) may follow a \";\": Application/JSON; charset=UTF-8 is JSON",
+    continueOnlyWhenAskedWhy:
+      "RFC 9110 lets a server send a 1xx that was not asked for, and asks every client to read past it; Node's fetch (undici, on Node 22 to 26) fails instead (\"bad response\"), so a 100 Continue goes only to a request that says Expect: 100-continue",
+    tooLargeWhy: "a server that reads every body to the end before refusing it gives its time and memory to whoever sends the most; the head says the size, so the 413 needs none of the body",
     anyNameWhy: "a field name is any token, constructor and __proto__ too: a map made with {} inherits such names from Object.prototype and reads them wrong, one made with Object.create(null) starts empty",
     headTimeoutWhy:
       "the RFC leaves waiting to the server; the lab gives a whole head 1 s from the connection, and reads on for 1 s after an answer: with deadlines, not idle timers, a client that sends a byte at a time cannot hold a connection for ever (short numbers, so that the checker sees them in about a second)",
@@ -352,6 +359,7 @@ Examples:
     7: "Headers: read the request's fields, send the ones every response needs",
     8: "Query: decode the path, read the query string",
     9: "Static: serve the files of a folder, and nothing outside it",
+    10: "Post: read request bodies, echo JSON, and refuse what cannot be read",
   },
   /** The lab tool's own messages (lab.ts, and the few words of progress.ts, watch.ts, server-process.ts). */
   lab: {
@@ -563,5 +571,6 @@ Examples:
     ...headersChecks,
     ...queryChecks,
     ...staticChecks,
+    ...postChecks,
   },
 } as const;

@@ -2,8 +2,8 @@
  * Where the RFC allows two answers, the checks accept both: each server here gives the other
  * allowed answer than the solution does (an obs-fold joined instead of refused, a NUL or CR in a
  * value read as a space instead of refused, a folder's index served without the redirect, 403
- * instead of 404 for a climb, the biggest head limit the contract allows), and must pass every
- * check of its phase.
+ * instead of 404 for a climb, the biggest head limit the contract allows, "5, 5" or a chunked body
+ * refused with 400), and must pass every check of its phase.
  */
 import { expect, test } from "vitest";
 import type { BrokenCase } from "./broken/cases.ts";
@@ -94,6 +94,43 @@ const lookAlikes: Array<Pick<BrokenCase, "name" | "phase" | "base" | "mistake" |
     base: "solutions/9-static/server.ts",
     mistake: "answers 403 Forbidden, not 404, to a path with a \"..\" segment",
     patch: [["  let file = await resolveFile(parts);", '  if (parts.includes("..")) return generateResponse(error(403), head);\n  let file = await resolveFile(parts);']],
+  },
+  {
+    name: "10-refuses-the-same-length-twice",
+    phase: 10,
+    base: "solutions/10-post/server.ts",
+    mistake: "refuses Content-Length: 5, 5 (and the field 5 sent twice) with 400, not served as 5 (RFC 9110 §8.6's other answer)",
+    patch: [["  if (lengths.size !== 1) return null;", '  if (lengths.size !== 1 || value.includes(",")) return null;']],
+  },
+  {
+    name: "10-refuses-chunked-with-400",
+    phase: 10,
+    base: "solutions/10-post/server.ts",
+    mistake: "refuses a chunked body with 400, not 501",
+    patch: [["  if (encoding !== undefined) return { status: length === undefined ? 501 : 400 };", "  if (encoding !== undefined) return { status: 400 };"]],
+  },
+  {
+    name: "10-body-deadline-closes",
+    phase: 10,
+    base: "solutions/10-post/server.ts",
+    mistake: "closes the connection without a 408 when the body has not all come by its deadline",
+    patch: [["            console.log(`No whole body within ${BODY_TIMEOUT_MS} ms: 408`);", "            console.log(`No whole body within ${BODY_TIMEOUT_MS} ms: closing`);\n            done = true;\n            socket.end();\n            return;"]],
+  },
+  {
+    name: "10-early-415-without-continue",
+    phase: 10,
+    base: "solutions/10-post/server.ts",
+    mistake: "answers 415 at once, with no 100 Continue, when the head asks for one and already says the body is not JSON",
+    patch: [
+      [
+        "          if (asksFirst && received.length < (bodyLength ?? 0)) socket.write(CONTINUE);",
+        [
+          '          const notJson = request.line.target === "/api/echo" && mediaType(request.headers["content-type"]) !== JSON_TYPE;',
+          '          if (asksFirst && request.line.method === "POST" && bodyLength !== null && notJson) return refuse(generateResponse(json(415, { error: "Send JSON" })));',
+          "          if (asksFirst && received.length < (bodyLength ?? 0)) socket.write(CONTINUE);",
+        ].join("\n"),
+      ],
+    ],
   },
 ];
 

@@ -54,6 +54,25 @@ export const RULES = {
   closeAfterClose: must("RFC 9112 §9.6"),
   /** Close in stages (FIN, read on, then close): §9.6 explains the reset that an immediate close risks; the lab asks for the stages. */
   closeInStages: lab(text.rules.closeInStagesWhy, "RFC 9112 §9.6"),
+  // Request bodies (phase 10 on).
+  /** A request whose Content-Length is invalid: "the server MUST respond with a 400 (Bad Request) status code and then close the connection". */
+  requestContentLength: must("RFC 9112 §6.3 (5)"),
+  /** A transfer coding the server does not understand: it "SHOULD respond with 501 (Not Implemented)". */
+  requestTransferEncoding: should("RFC 9112 §6.1"),
+  /** Transfer-Encoding and Content-Length together: "the server MUST close the connection after responding to such a request". */
+  closeAfterTransferEncoding: must("RFC 9112 §6.1"),
+  /** 415 for a body the route cannot read: the status is defined, not required; the lab asks for it. */
+  unsupportedMediaType: lab(text.rules.unsupportedTypeWhy, "RFC 9110 §15.5.16"),
+  /** "The type and subtype tokens are case-insensitive." */
+  mediaTypeCaseless: lab(text.rules.mediaTypeCaselessWhy, "RFC 9110 §8.3.1"),
+  /** 413 for a body over the server's limit, decided from the head. */
+  contentTooLarge: lab(text.rules.tooLargeWhy, "RFC 9110 §15.5.14"),
+  /** An origin server MUST either answer at once with a final status or send 100 (Continue). */
+  expectContinue: must("RFC 9110 §10.1.1"),
+  /** A client "MUST be able to parse" an unexpected 1xx, but Node's fetch refuses an unasked 100: the lab asks for none. */
+  continueOnlyWhenAsked: lab(text.rules.continueOnlyWhenAskedWhy, "RFC 9110 §15.2"),
+  /** "A server that receives a 100-continue expectation in an HTTP/1.0 request MUST ignore that expectation." */
+  expectHttp10: must("RFC 9110 §10.1.1"),
   /** "The origin server MUST generate an Allow header field in a 405 response". */
   allowOn405: must("RFC 9110 §15.5.6"),
   /** Methods are case-sensitive; an unknown one SHOULD get 501. */

@@ -122,6 +122,34 @@ function formatMs(ms: number): string {
   return ms < 1000 ? text.report.ms(ms) : text.report.seconds((ms / 1000).toFixed(1));
 }
 
+/**
+ * The words of a line, split at single spaces, except inside a short quoted string: the value
+ * "Jürgen ✓ ada" in a JSON text is one word, so a wrapped line never looks like a line break in it.
+ */
+function words(paragraph: string): string[] {
+  const out: string[] = [];
+  let word = "";
+  for (let i = 0; i < paragraph.length; i++) {
+    const char = paragraph[i]!;
+    if (char === '"') {
+      const end = paragraph.indexOf('"', i + 1);
+      if (end !== -1 && end - i <= 40) {
+        word += paragraph.slice(i, end + 1);
+        i = end;
+        continue;
+      }
+    }
+    if (char === " ") {
+      out.push(word);
+      word = "";
+    } else {
+      word += char;
+    }
+  }
+  out.push(word);
+  return out;
+}
+
 /** Our prose may quote a server's words: each of its lines is made printable before it is wrapped. */
 function wrap(prose: string, width: number): string[] {
   const out: string[] = [];
@@ -131,7 +159,7 @@ function wrap(prose: string, width: number): string[] {
       continue;
     }
     let line = "";
-    for (const word of paragraph.split(" ")) {
+    for (const word of words(paragraph)) {
       if (line && line.length + 1 + word.length > width) {
         out.push(line);
         line = word;

@@ -72,11 +72,15 @@ if (!(await portIsFree(port))) fail(text.serve.portInUse(port, solution));
 const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port) };
 if (values["slow-ms"] !== undefined) env.SLOW_MS = values["slow-ms"];
 if (solution) {
-  // Only a phase with a sample site serves files; an empty WEB_ROOT names no folder, so it counts as unset.
-  const site = path.join(ROOT, phase.dir, "public");
-  const hasSite = existsSync(site);
+  // Only a phase with a sample site serves files (phases after 9 serve phase 9's); an empty
+  // WEB_ROOT names no folder, so it counts as unset.
+  const site = [phase, ...phases.filter((each) => each.number < phase.number).reverse()]
+    .filter((each) => each.site)
+    .map((each) => path.join(ROOT, each.dir, "public"))
+    .find((folder) => existsSync(folder));
+  const hasSite = site !== undefined;
   const fromEnv = Boolean(env.WEB_ROOT);
-  if (hasSite && !fromEnv) env.WEB_ROOT = site;
+  if (site !== undefined && !fromEnv) env.WEB_ROOT = site;
   console.log(text.serve.servingSolution(file, port, phase.number, hasSite ? { dir: shown(env.WEB_ROOT!), fromEnv } : null));
 } else {
   console.log(text.serve.serving(file, port));

@@ -54,8 +54,10 @@ export function startServer(): net.Server {
     //         first blank line, "\r\n\r\n", or "\n\n" when the client is nc (buffer.indexOf
     //         finds them; take whichever comes first). Keep bytes until then: one character
     //         ("é" is two bytes) can be cut between two chunks. Ignore any data after the head
-    //         (a flag, done, set once you handle it), and close the connection if
-    //         MAX_HEAD_BYTES arrive without a blank line.
+    //         (a flag, done, set once you handle it). The cap counts the whole head, its blank
+    //         line included: close the connection, with no path line, when a head that ended is
+    //         bigger than MAX_HEAD_BYTES, and when MAX_HEAD_BYTES arrive without a blank line
+    //         (>=, not >: the blank line would make it bigger still).
     // TODO 3: Once the head is complete (never before): print it between the markers as
     //         now, give it to parseRequest, and print the path it returns as `path: <path>`
     //         (if it returns "", print a line saying the request could not be parsed

@@ -106,11 +106,15 @@ export function route(path: string): { status: string; body: string } {
   return { status: "404 Not Found", body: "<h1>404 Not Found</h1>" };
 }
 
-/** Returns the head (the text before the blank line), or null if the blank line has not arrived yet. */
-function findHead(data: Buffer): string | null {
-  const text = data.toString("utf8");
-  const match = BLANK_LINE.exec(text);
-  return match ? text.slice(0, match.index) : null;
+/**
+ * Returns the head (the text before the blank line) and its size in bytes, the blank line
+ * included; null if the blank line has not arrived yet.
+ */
+function findHead(data: Buffer): { head: string; size: number } | null {
+  // latin1: one character per byte, so the index found is a count of bytes.
+  const found = BLANK_LINE.exec(data.toString("latin1"));
+  if (!found) return null;
+  return { head: data.subarray(0, found.index).toString("utf8"), size: found.index + found[0].length };
 }
 
 /** Called once per connection, when the whole head has arrived. */
@@ -162,12 +166,15 @@ export function startServer(): net.Server {
         return; // we have what we need; ignore anything sent after the head
       }
       received = Buffer.concat([received, chunk]);
-      const head = findHead(received);
-      if (head !== null) {
+      const found = findHead(received);
+      // The cap counts the whole head, its blank line included, ended or not: a head that ended
+      // past it is refused, and so are MAX_HEAD_BYTES with no end yet (the end would make it
+      // longer still). So the verdict does not depend on how the reads cut the bytes.
+      if (found && found.size <= MAX_HEAD_BYTES) {
         done = true;
         // Not awaited: this request finishes on its own while we serve other connections.
-        handleRequest(socket, head);
-      } else if (received.length > MAX_HEAD_BYTES) {
+        handleRequest(socket, found.head);
+      } else if (found || received.length >= MAX_HEAD_BYTES) {
         done = true;
         console.log("Request head too big, closing the connection");
         socket.end();

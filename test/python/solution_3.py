@@ -1,10 +1,12 @@
 # Phase 3: respond. Answer every request with a real HTTP response.
 import os
 import socket
+import time
 
 HOST = "127.0.0.1"  # not "localhost": that can mean the IPv6 address ::1
 PORT = int(os.environ.get("PORT", "8000"))
 MAX_HEAD = 64 * 1024
+CLOSE_GRACE = 1.0  # seconds to read and drop what a client still sends after our FIN
 # "ö" is 2 bytes in UTF-8: Content-Length must count bytes, not characters
 PAGE = "<h1>Hello, wörld!</h1>"
 
@@ -71,6 +73,23 @@ def handle_client(client_connection):
     client_connection.sendall(response)
 
 
+def close_in_stages(client_connection):
+    """Sends our FIN first (the client reads the end of the response), then reads and drops what
+    the client still sends, until it closes or CLOSE_GRACE is up, and only then closes. A socket
+    closed with bytes still coming answers them with a reset, and a reset can wipe out the
+    response before the client has read it."""
+    try:
+        client_connection.shutdown(socket.SHUT_WR)
+        give_up_at = time.monotonic() + CLOSE_GRACE
+        while (left := give_up_at - time.monotonic()) > 0:
+            client_connection.settimeout(left)
+            if not client_connection.recv(4096):
+                break  # the client closed its side too
+    except OSError:  # time is up, or the client reset: nothing more to wait for
+        pass
+    client_connection.close()
+
+
 def start_server():
     server_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -88,7 +107,7 @@ def start_server():
         except OSError as error:  # reset, timeout, ...
             print(f"Socket error: {error}", flush=True)
         finally:
-            client_connection.close()
+            close_in_stages(client_connection)
 
 
 if __name__ == "__main__":

@@ -49,9 +49,15 @@ def read_head(client_connection):
     data = b""
     while True:
         ends = [i for i in (data.find(b"\r\n\r\n"), data.find(b"\n\n")) if i != -1]
+        # The cap counts the whole head, its blank line included, ended or not: a head that ended
+        # past it is refused, and so are MAX_HEAD bytes with no end yet (the end would make it
+        # longer still). So the verdict does not depend on how the recvs cut the bytes
         if ends:
-            return data[: min(ends)].decode("utf-8", errors="replace")
-        if len(data) > MAX_HEAD:
+            end = min(ends)
+            size = end + (4 if data.startswith(b"\r\n\r\n", end) else 2)
+            if size <= MAX_HEAD:
+                return data[:end].decode("utf-8", errors="replace")
+        if ends or len(data) >= MAX_HEAD:
             print("Request head too big, closing the connection", flush=True)
             return None
         chunk = client_connection.recv(4096)

@@ -118,6 +118,18 @@ export function replyTimeout(ctx: CheckContext, base = 2000): number {
   return base + ctx.slowMs;
 }
 
+/**
+ * After the server's FIN, a byte and then another 0.1 s apart, as a client still busy sending
+ * does. A server that closed in stages reads and drops them; one that closed for good at once
+ * answers them with a reset, which the second write meets. Stops at the first reset.
+ */
+export async function writeAfterClose(connection: WireConnection): Promise<void> {
+  for (let i = 0; i < 2 && connection.resetAtMs === null; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!(await connection.write("a", { afterServerClosed: true }))) return;
+  }
+}
+
 export interface Asked {
   result: ExchangeResult;
   segments: Segment[];

@@ -8,7 +8,7 @@ import { header, isCompleteResponse, readResponse, type ParsedResponse } from ".
 import { RULES, type Rule } from "../http-rules.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, inPieces, prefixed, randomPath, replyTimeout, whyNoResponse, type Asked } from "./common.ts";
+import { ask, evidence, inPieces, prefixed, randomPath, replyTimeout, whyNoResponse, writeAfterClose, type Asked } from "./common.ts";
 import { callExport } from "./parse.ts";
 import { stillServes } from "./reactions.ts";
 import { asked, request, wrongOnWire } from "./route.ts";
@@ -515,19 +515,6 @@ const BOUNDARY_HEAD_BYTES = 66_000;
 const FLOOD_HEAD_BYTES = 1024 * 1024;
 
 /**
- * After the answer, two more bytes 0.1 s apart, as a client still busy sending does. A server that
- * closed in stages reads and drops them; one that closed for good at once answers them with a
- * reset, which the second write meets. (Its FIN may come first, and then the reset shows only so.)
- * Both come well inside the server's DRAIN_MS (1 s), so a server that reads on never resets them.
- */
-async function keepSending(connection: WireConnection): Promise<void> {
-  for (let i = 0; i < 2 && connection.resetAtMs === null; i++) {
-    await sleep(100);
-    if (!(await connection.write("a", { afterServerClosed: true }))) return;
-  }
-}
-
-/**
  * The answer to a head over the limit: `status` (431, or 414/501 for a request line too long),
  * with a body, then the server's close, not a reset. Null when so. The server answers before
  * the rest of the head has come: that is not answering early here, it is the point.
@@ -560,7 +547,7 @@ export const headersBig: Check = {
     // Far over the limit, in one write: the client is still sending when the 431 goes out, and a
     // server that closes at once (socket.destroy()) resets the connection, whatever the reads.
     const flood = paddedHead(FLOOD_HEAD_BYTES);
-    const flooded = await ask(ctx, [{ data: flood }], { afterAnswer: keepSending });
+    const flooded = await ask(ctx, [{ data: flood }], { afterAnswer: writeAfterClose });
     if (flooded.response?.statusLine?.status === 200) {
       return { message: words.servedTooBig(flood.length), expected: words.tooBigExpected, hint: words.tooBigHint, rule: RULES.headLimitFloor, ...evidence(ctx, flooded) };
     }

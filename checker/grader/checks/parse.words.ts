@@ -28,6 +28,7 @@ export const parseWords = {
   printedEmptyPathHint:
     'parseRequest returns "" when it cannot read the request line, and "" is no path: check for it before you print, and print a line that says the request could not be parsed instead (TODO 3).',
   sentEndlessHead: "a client sent a head that never ends (1 MiB with no blank line)",
+  endlessSent: (start: string, bytes: number) => `${start}aaaa… (${bytes} bytes, no blank line)`,
   endlessTryIt: (line: string) => `${line}\n(a head that never ends: Ctrl-C stops it)`,
   keptReading: (mebibytes: number, bytes: number) =>
     `Your server kept reading a head that never ends: ${mebibytes} MiB (${bytes} bytes) with no blank line went in, and it had not closed the connection a second later. ` +
@@ -36,7 +37,30 @@ export const parseWords = {
     `Your server printed "path: ${path}" for a head that never ended: ${bytes} bytes with no blank line. A head is complete only at its blank line; without one there is no request to handle.`,
   endlessExpected: "the connection closed once MAX_HEAD_BYTES (64 KiB) have arrived without a blank line, and no path line",
   endlessHint:
-    "Check the size on every 'data' event while the blank line has not come: once received.length > MAX_HEAD_BYTES, set done = true, print that the head is too big, and close with socket.end() (TODO 2).",
+    "Check the size on every 'data' event while the blank line has not come: once received.length >= MAX_HEAD_BYTES, set done = true, print that the head is too big, and close with socket.end() (TODO 2).",
+  sentOverCapHead: "a client sent a head over MAX_HEAD_BYTES (64 KiB) that ends",
+  pathForCutAtCap: (path: string, bytes: number, cap: number) =>
+    `Your server printed "path: ${path}" for a head of ${bytes} bytes, its blank line included: its first ${cap} bytes came alone, with no blank line yet, and then the rest with it. ` +
+    `Two mistakes let it through. At ${cap} bytes (MAX_HEAD_BYTES) with no blank line the head is over the cap already, since its blank line makes it bigger still, but it was kept: the cap is tested with > where >= is meant. ` +
+    `Then the blank line was found first, and the head was handled without a look at its size.`,
+  pathForWholeOverCap: (path: string, bytes: number, over: number) =>
+    `Your server printed "path: ${path}" for a head of ${bytes} bytes sent in one write, ${over} bytes over MAX_HEAD_BYTES. ` +
+    "The cap counts the whole head, its blank line included, but once the blank line had come it was found first, and the head was handled without a look at its size.",
+  pathForCutUnderCap: (path: string, bytes: number, first: number) =>
+    `Your server printed "path: ${path}" for a head of ${bytes} bytes, its blank line included: its first ${first} bytes came alone (under the cap, no blank line yet), and then the rest with it. ` +
+    "Your cap holds while the blank line has not come, but once it had come it was found first, and the head was handled without a look at its size.",
+  overCapExpected: 'no "path:" line: the connection closed, since the head is over MAX_HEAD_BYTES (64 KiB), its blank line included',
+  cutAtCapHint:
+    "Two fixes at TODO 2. With no blank line yet, close once received.length >= MAX_HEAD_BYTES, not >. And when the blank line is found, look at the head's size first: its bytes up to the end of the blank line. Over MAX_HEAD_BYTES, close without a path line.",
+  endedOverCapHint:
+    "When the blank line is found, look at the head's size before you handle it: its bytes up to the end of the blank line. Over MAX_HEAD_BYTES, set done = true, print that the head is too big, and close without a path line (TODO 2).",
+  heldAtCap: (cap: number, seconds: number, closedLater: boolean) =>
+    `With exactly ${cap} bytes of a head (MAX_HEAD_BYTES) and no blank line yet, your server had not closed the connection ${seconds} s later${closedLater ? "; it closed only when more came" : ""}. ` +
+    "But with no blank line yet, MAX_HEAD_BYTES are over the cap already, since the blank line makes the head bigger still: the cap is tested with > where >= is meant.",
+  atCapSent: (start: string, bytes: number, seconds: number) => `${start}aaaa… (${bytes} bytes, no blank line; ${seconds} s later, more of it)`,
+  atCapExpected: "the connection closed as soon as MAX_HEAD_BYTES (64 KiB) had arrived with no blank line",
+  atCapHint: "While the blank line has not come, close once received.length >= MAX_HEAD_BYTES, not > (TODO 2): its blank line is still to come, so the head is over the cap already.",
+  atCapTryIt: (line: string) => `${line}\n(a server that caps the head closes at once; one that waits for more leaves nc waiting: Ctrl-C stops it)`,
 };
 
 export const parseChecks = {
@@ -51,18 +75,18 @@ export const parseChecks = {
     'In parseRequest: const parts = raw.split(/\\r?\\n/)[0].split(" "); if (parts.length !== 3 || parts[0] === "" || parts[1] === "" || !parts[2].startsWith("HTTP/")) return ""; return parts[1];',
   ]),
   "parse.logs-path": check("prints the path of each request (path: /...)", [
-    "Collect the chunks of a connection in a Buffer. Once it holds the blank line (\\r\\n\\r\\n or \\n\\n), handle the head once: print it, then `path: ${path}` from parseRequest, or a could-not-parse line when it returns \"\". Ignore every byte after the head, and close if MAX_HEAD_BYTES come with no blank line.",
-    "Keep two variables per connection, outside the 'data' handler: received (a Buffer; Buffer.concat([received, chunk]) appends) and done (false until the head is handled). The handler returns at once when done is true; then it appends, looks for the blank line (received.indexOf), and checks received.length against MAX_HEAD_BYTES.",
-    "At TODO 2, in place of the socket.once handler below it: let received = Buffer.alloc(0); let done = false; socket.on(\"data\", (chunk) => { if (done) return; received = Buffer.concat([received, chunk]); const text = received.toString(\"utf8\"); const blank = /\\r\\n\\r\\n|\\n\\n/.exec(text); if (blank) { done = true; const head = text.slice(0, blank.index); console.log(`--- Received ---\\n${head}\\n----------------`); const path = parseRequest(head); console.log(path === \"\" ? \"Could not parse the request line\" : `path: ${path}`); socket.end(); } else if (received.length > MAX_HEAD_BYTES) { done = true; console.log(\"Request head too big, closing the connection\"); socket.end(); } }); return;",
+    "Collect the chunks of a connection in a Buffer. Once it holds the blank line (\\r\\n\\r\\n or \\n\\n), handle the head once: print it, then `path: ${path}` from parseRequest, or a could-not-parse line when it returns \"\". Ignore every byte after the head. Close, with no path line, a head over MAX_HEAD_BYTES: the cap counts the whole head, its blank line included, ended or not.",
+    "Keep two variables per connection, outside the 'data' handler: received (a Buffer; Buffer.concat([received, chunk]) appends) and done (false until the head is handled). The handler returns at once when done is true; then it appends, looks for the blank line (received.indexOf), and checks the head's size against MAX_HEAD_BYTES: up to the end of the blank line once it has come, received.length until then.",
+    "At TODO 2, in place of the socket.once handler below it: let received = Buffer.alloc(0); let done = false; socket.on(\"data\", (chunk) => { if (done) return; received = Buffer.concat([received, chunk]); const blank = /\\r\\n\\r\\n|\\n\\n/.exec(received.toString(\"latin1\")); if (blank && blank.index + blank[0].length <= MAX_HEAD_BYTES) { done = true; const head = received.subarray(0, blank.index).toString(\"utf8\"); console.log(`--- Received ---\\n${head}\\n----------------`); const path = parseRequest(head); console.log(path === \"\" ? \"Could not parse the request line\" : `path: ${path}`); socket.end(); } else if (blank || received.length >= MAX_HEAD_BYTES) { done = true; console.log(\"Request head too big, closing the connection\"); socket.end(); } }); return;",
   ]),
   "parse.logs-garbage": check("prints no path for a request line it cannot read (Hello, four parts)", [
     'When parseRequest returns "", there is no path: print a line that says the request could not be parsed, never "path: ".',
     "A line is a request line only with exactly three parts, split on single spaces: \"GET /x  HTTP/1.1\" (two spaces) and \"GET /x HTTP/1.1 extra\" are not. Print what parseRequest returns, and nothing of your own.",
     'Where you print the path, look at it first: when parseRequest returned "", print "Could not parse the request line" (or your own words) and no path line at all.',
   ]),
-  "parse.head-limit": check("gives up on a head that never ends (closes after MAX_HEAD_BYTES)", [
-    "A client can send header bytes for ever, with no blank line. Your buffer must not grow with it: past MAX_HEAD_BYTES (64 KiB) with no blank line, stop and close.",
-    "In the 'data' handler, right after appending the chunk: if the blank line is not there yet and received.length > MAX_HEAD_BYTES, set done = true and call socket.end().",
-    "When the blank line is not in the buffer yet, compare received.length with MAX_HEAD_BYTES. Past it, set done to true, print that the head is too big, and call socket.end(): the client is let go, and its bytes with it.",
+  "parse.head-limit": check("refuses a head over MAX_HEAD_BYTES, ended or not, however the reads cut it", [
+    "A client can send header bytes for ever, with no blank line, or a head far too big that does end. The cap, MAX_HEAD_BYTES (64 KiB), counts the whole head, its blank line included: a head over it gets no path line, and the connection is closed.",
+    "In the 'data' handler, right after appending the chunk: once the blank line is there, the head's size is its bytes up to the end of the blank line, and over MAX_HEAD_BYTES it is refused. While the blank line is not there, refuse at received.length >= MAX_HEAD_BYTES (>=: the blank line would make the head bigger still).",
+    "Find the blank line in received.toString(\"latin1\"), one character per byte, so that its index counts bytes. Handle the head only when the blank line is there and index + its length <= MAX_HEAD_BYTES. When it is there and the head is bigger, or received.length >= MAX_HEAD_BYTES with none, set done to true, print that the head is too big, and call socket.end().",
   ]),
 };

@@ -81,16 +81,23 @@ export const requestBigHead: Check = {
 /** The skeleton's cap on a head in phases 2 to 6 (MAX_HEAD_BYTES). */
 export const HEAD_CAP_BYTES = 64 * 1024;
 
+/**
+ * The answers that refuse a head: the request is bad (400), or too large (413, 414, 431). Any other
+ * answer means the head got through: 200 is a page, and 404 or 405 come from routing it.
+ */
+const REFUSALS = new Set([400, 413, 414, 431]);
+
 export const requestOverCap: Check = {
   id: "request.over-cap",
   ...text.checks["request.over-cap"],
   requires: ["start"],
   async run(ctx) {
-    // A page every phase serves with 200 (phase 3 serves every path): a head that got through is plain to see.
+    // Phases 3 and 6 serve /about with 200, phases 4 and 5 answer 404: either is an answer from
+    // routing, so a head that got through is plain to see.
     const path = "/about";
     // Just over the cap with its first 64 KiB alone (a cap tested with > where >= is meant, or only
     // while the end has not come, lets the rest in as a head that fits), then far over it in one
-    // write. Refused means not served: closed without an answer, or a 4xx.
+    // write. Refused means not served: closed without an answer, or one of REFUSALS.
     const probes: Array<{ what: string; segments: Segment[] }> = [
       { what: text.requests.overCapCut(66_000, HEAD_CAP_BYTES), segments: inPieces(bigRequest(path, 66_000), [HEAD_CAP_BYTES], 50) },
       { what: text.requests.overCapWhole(100 * 1024), segments: [{ data: bigRequest(path, 100 * 1024) }] },
@@ -98,7 +105,7 @@ export const requestOverCap: Check = {
     for (const { what, segments } of probes) {
       const answer = await ask(ctx, segments);
       const status = answer.response?.statusLine?.status;
-      if (status !== undefined && status < 400) {
+      if (status !== undefined && !REFUSALS.has(status)) {
         return { message: text.requests.overCapServed(what, status), expected: text.requests.overCapExpected, hint: text.requests.overCapHint, rule: RULES.headCap, ...evidence(ctx, answer), noReference: true };
       }
     }

@@ -9,8 +9,9 @@ import { visibleTail } from "../visible.ts";
 import { hasProblem, header, isCompleteResponse, readResponse, type ParsedResponse, type Problem, type ProblemCode } from "../http-reader.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, getRequest, randomPath, replyTimeout, tryItLine, whyNoResponse, type Asked } from "./common.ts";
+import { ask, evidence, getRequest, randomPath, replyTimeout, tryItLine, whyNoResponse, writeAfterClose, type Asked } from "./common.ts";
 import { callExport } from "./parse.ts";
+import { crashed } from "./reactions.ts";
 
 // ---------------------------------------------------------------------------------------------
 // generateResponse, called directly
@@ -80,6 +81,10 @@ export const respondUnitBytes: Check = {
     if ("finding" in made) return made.finding;
     const response = readResponse(made.bytes, true);
     if (response.contentLength === bytes) return null;
+    // No body to count: the format check before this one names why, and a length is not the cause.
+    if (made.bytes.length === 0) return { status: "skip", message: text.respond.unitReturnedNothingSkip };
+    if (hasProblem(response, "no-status-line")) return { status: "skip", message: text.respond.unitNotHttpSkip };
+    if (response.bodyStart === null) return { status: "skip", message: text.respond.unitHeadNeverEndedSkip };
     return {
       message:
         response.contentLength === content.length
@@ -105,10 +110,17 @@ export function basicExchange(ctx: CheckContext): Promise<Asked> {
 
 export const problemHints: Record<ProblemCode, string> = text.respond.problemHints;
 
-/** Why a response's body (or length) cannot be judged, or null when it can. */
-function notJudged(response: ParsedResponse): Finding | null {
+/** Why a response's head cannot be read (not HTTP, or no end), or null when it can. */
+function headUnread(response: ParsedResponse): Finding | null {
   if (hasProblem(response, "no-status-line")) return { status: "skip", message: text.respond.notHttpSkip };
   if (response.bodyStart === null) return { status: "skip", message: text.respond.headNeverEndedSkip };
+  return null;
+}
+
+/** Why a response's body (or length) cannot be judged, or null when it can. */
+function notJudged(response: ParsedResponse): Finding | null {
+  const unread = headUnread(response);
+  if (unread) return unread;
   if (!response.complete || response.broken) return { status: "skip", message: text.respond.incompleteSkip };
   return null;
 }
@@ -256,14 +268,34 @@ export const respondConnection: Check = {
         return { ...shown, receivedNote: text.common.ending.serverClosedNothing, message: text.common.closedWithoutAnswer, hint: text.common.closedWithoutAnswerHint };
       }
       if (!connection.open) {
-        if (says.split(",").map((token) => token.trim()).includes("close")) return null;
-        return {
-          ...shown,
-          receivedNote: text.respond.serverClosed,
-          message: text.respond.closedWithoutSaying,
-          rule: RULES.connectionClose,
-          expected: text.respond.closedWithoutSayingExpected,
-        };
+        // Bytes that are not a response, or a head that never ends, say nothing about Connection: the checks before name why.
+        const unread = headUnread(response);
+        if (unread) return unread;
+        if (!says.split(",").map((token) => token.trim()).includes("close")) {
+          return {
+            ...shown,
+            receivedNote: text.respond.serverClosed,
+            message: text.respond.closedWithoutSaying,
+            rule: RULES.connectionClose,
+            expected: text.respond.closedWithoutSayingExpected,
+          };
+        }
+        // Closed, and said so. Now a client still sending: its bytes must be read and dropped, not
+        // answered with a reset (the server closed for good at once: socket.destroy()).
+        const finFirst = connection.ending === "server-closed";
+        if (finFirst) await writeAfterClose(connection);
+        if (!finFirst || connection.resetAtMs !== null) {
+          return {
+            ...shown,
+            receivedNote: text.respond.resetAfterCloseNote(finFirst),
+            message: text.respond.resetAfterClose(finFirst),
+            rule: RULES.closeInStages,
+            expected: text.respond.resetAfterCloseExpected,
+            hint: text.respond.resetAfterCloseHint,
+            tryIt: text.respond.resetAfterCloseTryIt(writeAfterCloseLine(ctx, first)),
+          };
+        }
+        return null;
       }
       if (says.includes("close")) {
         return {
@@ -291,6 +323,62 @@ export const respondConnection: Check = {
     } finally {
       connection.close();
     }
+  },
+};
+
+/** A node one-liner that sends the request, then a byte twice 0.1 s apart after the server's FIN, and prints what came (nc cannot show a reset). */
+function writeAfterCloseLine(ctx: CheckContext, request: string): string {
+  const sent = request.replaceAll("\r", "\\r").replaceAll("\n", "\\n");
+  return (
+    `node -e "const s=require('net').connect({port:${ctx.tryPort},host:'127.0.0.1',allowHalfOpen:true});` +
+    `s.on('data',d=>process.stdout.write(d));s.on('error',e=>console.log('\\n'+e.code));` +
+    `s.on('end',()=>setTimeout(()=>s.write('a',()=>setTimeout(()=>s.write('a',e=>e||(console.log('\\nno reset'),s.destroy())),100)),100));` +
+    `s.write('${sent}')"`
+  );
+}
+
+/** The problems that leave a response without a status to read. */
+const UNREADABLE: ProblemCode[] = ["no-status-line", "bad-status-line", "no-blank-line"];
+
+/** TODO 3: a request line parseRequest cannot read gets 400 Bad Request, not the page. */
+export const respondBadRequest: Check = {
+  id: "respond.bad-request",
+  ...text.checks["respond.bad-request"],
+  requires: ["respond.answers", "respond.status-line"],
+  async run(ctx) {
+    const asked = await ask(ctx, [{ data: "Hello\n\n" }]);
+    const why = whyNoResponse(ctx, asked);
+    if (why) {
+      // A server that dies of the garbage: name the crash, not the missing answer.
+      if (!asked.response && ctx.server && (await ctx.server.exitsWithin(300))) {
+        await ctx.server.exited;
+        const crash = crashed(ctx, text.survive.typedHello);
+        if (crash) return { ...crash, ...evidence(ctx, asked) };
+      }
+      return why;
+    }
+    const response = asked.response!;
+    const status = response.statusLine?.status ?? null;
+    if (status === 400) return null;
+    if (status === null) {
+      // No status to read. When the page's answer has the same problem, the checks above name it.
+      const problem = response.problems.find((each) => UNREADABLE.includes(each.code)) ?? response.problems[0];
+      const page = (await basicExchange(ctx)).response;
+      if (problem && page && hasProblem(page, problem.code)) return headUnread(response) ?? { status: "skip", message: text.respond.notHttpSkip };
+      return {
+        message: text.respond.garbageUnreadable(problem?.message ?? text.respond.firstLineIs(response.firstLine)),
+        expected: text.respond.badRequest,
+        rule: problem?.rule,
+        hint: problem && problemHints[problem.code],
+        ...evidence(ctx, asked),
+      };
+    }
+    return {
+      message: text.respond.garbageGot(status) + (status === 200 ? text.respond.garbageGotPage : ""),
+      expected: text.respond.badRequest,
+      rule: RULES.invalidTarget,
+      ...evidence(ctx, asked),
+    };
   },
 };
 

@@ -22,6 +22,11 @@ export const respondWords = {
   wrongLength: (call: string, said: string | undefined, bytes: number) =>
     `${call} says Content-Length: ${said ?? "(none)"}, but the body is ${bytes} bytes.`,
   lengthExpected: (bytes: number) => `Content-Length: ${bytes}`,
+  /** 3.3 when what generateResponse built has no body to count (3.2 names why). */
+  unitReturnedNothingSkip: "not judged: generateResponse returned nothing (see the check above), so there is no Content-Length to count",
+  unitNotHttpSkip: "not judged: what generateResponse built does not start with a status line (see the check above), so no client would read its Content-Length",
+  unitHeadNeverEndedSkip:
+    "not judged: what generateResponse built has no empty line (\\r\\n\\r\\n) after its headers (see the check above), so nothing tells where its body starts, and there is no body to count",
   /** One hint per framing problem that http-reader.ts can find, by its code. */
   problemHints: {
     empty: "Write the response to the socket before closing it: socket.end(response).",
@@ -68,6 +73,22 @@ export const respondWords = {
     "MUST say so in each one (RFC 9112 §9.3). A client that reuses connections sends its next request into the closed one: " +
     "Python's http.client then loses every other request, Node's http.Agent some of them; curl and browsers notice and reconnect.",
   closedWithoutSayingExpected: "Connection: close in the response head",
+  /** 3.11: the server closed for good at once (socket.destroy()), and the bytes a client still sent got a reset. */
+  resetAfterClose: (finFirst: boolean) =>
+    (finFirst
+      ? "Your server answered and sent its FIN, but then closed the whole socket at once, not in stages: the checker, like a client still sending, " +
+        "wrote a byte after the FIN (and another 0.1 s later) and got a reset (TCP RST). "
+      : "Your server answered, then reset the connection (TCP RST) instead of closing it with a FIN. ") +
+    "socket.write(response) followed by socket.destroy() does that, as does any close of the whole socket: the system answers every byte still coming " +
+    "with a reset, which can wipe out the answer before the client has read it. destroy() also drops the part of a big answer that has not gone out yet " +
+    "(a 60 MB page reached a slow reader cut short).",
+  resetAfterCloseNote: (finFirst: boolean) =>
+    finFirst ? "then the server closed the connection with a FIN, and the checker's next bytes got a reset (TCP RST)" : "then the connection was reset (TCP RST)",
+  resetAfterCloseExpected: "the response, then the server's FIN (socket.end(response)), and the bytes a client still sends read and dropped, not answered with a reset",
+  resetAfterCloseHint:
+    "Send the response with socket.end(response), not socket.write(response) and socket.destroy(): end sends the response, then your FIN, and leaves the socket reading. " +
+    "Your 'data' listener drops what still comes (done is true), and Node closes the socket when the client closes its side.",
+  resetAfterCloseTryIt: (line: string) => `${line}\n(it prints the response, then EPIPE or ECONNRESET for a reset, or "no reset")`,
   stillOpenLater: "and the connection was still open 0.5 s later",
   saysCloseButOpen: "The response says Connection: close, but your server kept the connection open. A client like nc waits for the close.",
   saysCloseButOpenExpected: "the server closes the connection after the response (socket.end)",
@@ -102,6 +123,13 @@ export const respondWords = {
   noCurl: "curl is not installed here (install it to run this check: apt install curl, brew install curl)",
   curlFailed: (client: string, code: number | null, stderr: string) => `${client} failed (exit code ${code}): ${stderr}`,
   closedWithoutConnectionClose: "Your server closed the connection after the response without saying Connection: close.",
+  /** 3.12, TODO 3. */
+  garbageGot: (status: number) => `A client sent "Hello" and an empty line (a request line parseRequest cannot read), and got status ${status}.`,
+  garbageUnreadable: (problem: string) =>
+    `A client sent "Hello" and an empty line (a request line parseRequest cannot read), and got an answer no client can read: ${problem}.`,
+  garbageGotPage: ' handleRequest sent the page all the same: it has no answer of its own for the "" that parseRequest returns then (TODO 3).',
+  firstLineIs: (line: string) => `its first line is "${line}"`,
+  badRequest: "HTTP/1.1 400 Bad Request",
 };
 
 export const respondChecks = {
@@ -149,6 +177,11 @@ export const respondChecks = {
     "HTTP/1.1 connections stay open by default. A server that closes after each response must say so in each one with Connection: close (RFC 9112 §9.3), or clients that reuse connections send their next request into a closed connection.",
     "Add \"Connection: close\\r\\n\" to the head in generateResponse, and keep calling socket.end(response).",
     "If you keep connections open instead, reset your buffer after each response and handle the next request that arrives on the same socket.",
+  ]),
+  "respond.bad-request": check("answers 400 Bad Request to a request it cannot read", [
+    "parseRequest returns \"\" for a request line it cannot read (Hello typed into nc). That is the client's mistake, and the answer says so: 400 Bad Request, not the page.",
+    "In handleRequest, when path is \"\", send generateResponse with a short page and the status \"400 Bad Request\", and return before the page goes out.",
+    "At TODO 3: if (path === \"\") { socket.end(generateResponse(\"<h1>400 Bad Request</h1>\", \"400 Bad Request\")); return; }",
   ]),
   "client.fetch": check("Node's fetch gets the page", [
     "fetch is strict about framing: status line, \\r\\n line ends, Content-Length in bytes. The checks above name the first problem.",

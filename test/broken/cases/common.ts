@@ -28,7 +28,7 @@ export interface BrokenCase {
 }
 
 // Why some reports are recorded per Node line: Node's fetch (undici, with its own copy of llhttp)
-// changed between the lines the lab supports. Node's http client (3.16) reads these alike on each.
+// changed between the lines the lab supports. Node's http client (3.17) reads these alike on each.
 export const BARE_LF_IN_FETCH =
   "Node 22's fetch (undici 6) reads a head whose lines end in a bare \\n leniently: it takes the canned response " +
   "and stumbles only later ('Invalid header value char'); from Node 24 (undici 7) it rejects the first bare \\n " +
@@ -37,6 +37,6 @@ export const START_LINE_IN_FETCH =
   "fetch's parser names what it expected first as 'Expected HTTP/' on Node 22 and 'Expected HTTP/, RTSP/ or ICE/' " +
   "on Node 24 and 26: the same verdict in other words.";
 
-export const ts = (phase: number): string => `solutions/${["", "1-bind", "2-parse", "3-respond", "4-counter", "5-threads", "6-route", "7-headers", "8-query", "9-static"][phase]}/server.ts`;
+export const ts = (phase: number): string => `solutions/${["", "1-bind", "2-parse", "3-respond", "4-counter", "5-threads", "6-route", "7-headers", "8-query", "9-static", "10-post"][phase]}/server.ts`;
 export const py = (phase: number): string => `test/python/solution_${phase}.py`;
 

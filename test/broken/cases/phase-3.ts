@@ -10,7 +10,7 @@ export const phase3Cases: BrokenCase[] = [
     patch: [["const head =\n    `HTTP/1.1 ${status}\\r\\n` +\n    \"Content-Type: text/html; charset=utf-8\\r\\n\" +", "const head =\n    `HTTP/1.1 ${status}\\n` +\n    \"Content-Type: text/html; charset=utf-8\\n\" +"]],
     firstFailure: "respond.unit-format",
     says: /bare \\n/,
-    byNode: { checks: ["3.15"], why: BARE_LF_IN_FETCH },
+    byNode: { checks: ["3.16"], why: BARE_LF_IN_FETCH },
   },
   {
     name: "3-canned-response",
@@ -20,7 +20,7 @@ export const phase3Cases: BrokenCase[] = [
     patch: [["  socket.end(generateResponse(PAGE));", "  socket.end(\"HTTP/1.1 200 OK\\n\\n\" + PAGE);"]],
     firstFailure: "respond.crlf",
     says: /line 1 of the head ends with a bare \\n/,
-    byNode: { checks: ["3.15"], why: BARE_LF_IN_FETCH },
+    byNode: { checks: ["3.16"], why: BARE_LF_IN_FETCH },
   },
   {
     name: "3-no-connection-close",
@@ -75,7 +75,7 @@ export const phase3Cases: BrokenCase[] = [
     patch: [["    `HTTP/1.1 ${status}\\r\\n` +\n", ""]],
     firstFailure: "respond.unit-format",
     says: /instead of a status line/,
-    byNode: { checks: ["3.15"], why: START_LINE_IN_FETCH },
+    byNode: { checks: ["3.16"], why: START_LINE_IN_FETCH },
   },
   {
     name: "3-bad-status-line",
@@ -85,7 +85,7 @@ export const phase3Cases: BrokenCase[] = [
     patch: [["    `HTTP/1.1 ${status}\\r\\n` +", "    `HTTP1.1 ${status}\\r\\n` +"]],
     firstFailure: "respond.unit-format",
     says: /the status line "HTTP1\.1 200 OK" is not of the form "HTTP\/1\.1 <3-digit code> <reason>"/,
-    byNode: { checks: ["3.15"], why: START_LINE_IN_FETCH },
+    byNode: { checks: ["3.16"], why: START_LINE_IN_FETCH },
   },
   {
     name: "3-exits-after-first-answer",
@@ -123,6 +123,39 @@ export const phase3Cases: BrokenCase[] = [
     says: /kept the connection open after its response, but did not answer a second request/,
   },
   {
+    name: "3-destroy-after-write",
+    phase: 3,
+    base: ts(3),
+    mistake: "writes the response, then destroys the socket instead of socket.end(response)",
+    patch: [["  socket.end(generateResponse(PAGE));", "  socket.write(generateResponse(PAGE));\n  socket.destroy();"]],
+    firstFailure: "respond.connection",
+    says: /closed the whole socket at once, not in stages.*got a reset \(TCP RST\).*socket\.destroy\(\)/s,
+  },
+  {
+    name: "3-no-bad-request",
+    phase: 3,
+    base: ts(3),
+    mistake: "skips TODO 3: sends the page for a request line it cannot parse",
+    patch: [
+      [
+        "    socket.end(generateResponse(\"<h1>400 Bad Request</h1>\", \"400 Bad Request\"));\n    return;\n  }\n  console.log(`path: ${path}`);",
+        "  } else {\n    console.log(`path: ${path}`);\n  }",
+      ],
+    ],
+    firstFailure: "respond.bad-request",
+    says: /sent "Hello" and an empty line .*got status 200\. handleRequest sent the page all the same/s,
+  },
+  {
+    name: "3-body-before-head",
+    phase: 3,
+    base: ts(3),
+    mistake: "puts the body before the head",
+    patch: [["  return Buffer.from(head + content, \"utf8\");", "  return Buffer.from(content + head, \"utf8\");"]],
+    firstFailure: "respond.unit-format",
+    says: /starts with "<h1>Lab \w+<\/h1>HTTP\/1\.1 200 OK" instead of a status line/,
+    byNode: { checks: ["3.16"], why: START_LINE_IN_FETCH },
+  },
+  {
     name: "3-answers-first-chunk",
     phase: 3,
     base: ts(3),
@@ -148,7 +181,7 @@ export const phase3Cases: BrokenCase[] = [
     patch: [["  socket.end(generateResponse(PAGE));", "  socket.end(PAGE);"]],
     firstFailure: "respond.status-line",
     says: /starts with "<h1>Hello, wörld!<\/h1>" instead of a status line/,
-    byNode: { checks: ["3.15"], why: START_LINE_IN_FETCH },
+    byNode: { checks: ["3.16"], why: START_LINE_IN_FETCH },
   },
   {
     name: "3-canned-no-blank-line",
@@ -183,7 +216,8 @@ export const phase3Cases: BrokenCase[] = [
     base: ts(3),
     mistake: "throws on a request it cannot parse",
     patch: [["    console.log(\"Could not parse the request line\");", "    throw new Error(`Could not parse the request line: ${head}`);"]],
-    firstFailure: "survive.hello",
+    // The first "Hello" comes from the check of TODO 3's 400, and the crash is named there.
+    firstFailure: "respond.bad-request",
     says: /crashed \(exit code 1\) after a client typed "Hello"/,
   },
   {
@@ -227,7 +261,32 @@ export const phase3Cases: BrokenCase[] = [
     firstFailure: "respond.crlf",
     says: /bare \\n/,
     twin: "3-bare-lf-response",
-    byNode: { checks: ["3.15"], why: BARE_LF_IN_FETCH },
+    byNode: { checks: ["3.16"], why: BARE_LF_IN_FETCH },
+  },
+  {
+    name: "py-3-close-at-once",
+    phase: 3,
+    base: py(3),
+    mistake: "closes the socket at once after the response: conn.close() with no shutdown first",
+    patch: [["            close_in_stages(client_connection)", "            client_connection.close()"]],
+    firstFailure: "respond.connection",
+    says: /closed the whole socket at once, not in stages.*got a reset \(TCP RST\)/s,
+    twin: "3-destroy-after-write",
+  },
+  {
+    name: "py-3-no-bad-request",
+    phase: 3,
+    base: py(3),
+    mistake: "skips the 400: sends the page for a request line it cannot parse",
+    patch: [
+      [
+        "        response = generate_response(\"<h1>400 Bad Request</h1>\", \"400 Bad Request\")\n    else:\n        print(f\"path: {path}\", flush=True)\n        response = generate_response(PAGE)",
+        "    else:\n        print(f\"path: {path}\", flush=True)\n    response = generate_response(PAGE)",
+      ],
+    ],
+    firstFailure: "respond.bad-request",
+    says: /sent "Hello" and an empty line .*got status 200/s,
+    twin: "3-no-bad-request",
   },
   {
     name: "py-3-cap-only-before-the-end",

@@ -99,6 +99,18 @@ export const phase4Cases: BrokenCase[] = [
     says: /The count stayed at 1: this view was counted again from 0, on a counter of its own\. The counter is made anew for each request/,
   },
   {
+    name: "4-cap-only-before-the-end",
+    phase: 4,
+    base: ts(4),
+    mistake: "the skeleton's head cap as it was: tested only while the empty line has not come, and with > where >= is meant",
+    patch: [
+      ["      if (found && found.size <= MAX_HEAD_BYTES) {", "      if (found) {"],
+      ["      } else if (found || received.length >= MAX_HEAD_BYTES) {", "      } else if (received.length > MAX_HEAD_BYTES) {"],
+    ],
+    firstFailure: "request.over-cap",
+    says: /A head of 66000 bytes, its first 65536 sent alone and then the rest, was answered 404 \(a 404 comes from routing: the head got through\)/,
+  },
+  {
     name: "py-4-counts-favicon",
     phase: 4,
     base: py(4),
@@ -127,5 +139,17 @@ export const phase4Cases: BrokenCase[] = [
     firstFailure: "counter.connections",
     says: /The count stayed at 1: this view was counted again from 0, on a counter of its own\. The counter is made anew for each request/,
     twin: "4-counter-per-connection",
+  },
+  {
+    name: "py-4-cap-only-before-the-end",
+    phase: 4,
+    base: py(4),
+    mistake: "tests the head cap only while the empty line has not come, and with > where >= is meant",
+    patch: [
+      ['            if size <= MAX_HEAD:\n                return data[:end].decode("utf-8", errors="replace")\n        if ends or len(data) >= MAX_HEAD:', '            return data[:end].decode("utf-8", errors="replace")\n        if len(data) > MAX_HEAD:'],
+    ],
+    firstFailure: "request.over-cap",
+    says: /A head of 66000 bytes, its first 65536 sent alone and then the rest, was answered 404 \(a 404 comes from routing: the head got through\)/,
+    twin: "4-cap-only-before-the-end",
   },
 ];
