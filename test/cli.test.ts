@@ -31,7 +31,7 @@ describe("usage", () => {
   test("an unknown phase is a usage error (exit 2) that lists the phases", () => {
     const run = cli(["42"]);
     expect(run.code).toBe(2);
-    expect(run.err).toContain('There is no phase "42". The phases are: 1 (bind), 2 (parse), 3 (respond), 4 (counter), 5 (threads), 6 (route), 7 (headers), 8 (query), 9 (static).');
+    expect(run.err).toContain('There is no phase "42". The phases are: 1 (bind), 2 (parse), 3 (respond), 4 (counter), 5 (threads), 6 (route), 7 (headers), 8 (query), 9 (static), 10 (post).');
     noStackTrace(run.err);
   });
 

@@ -114,7 +114,7 @@ const lookAlikes: Array<Pick<BrokenCase, "name" | "phase" | "base" | "mistake" |
     phase: 10,
     base: "solutions/10-post/server.ts",
     mistake: "closes the connection without a 408 when the body has not all come by its deadline",
-    patch: [["            console.log(`No whole body within ${BODY_TIMEOUT_MS} ms: 408`);", "            console.log(`No whole body within ${BODY_TIMEOUT_MS} ms: closing`);\n            done = true;\n            socket.end();\n            return;"]],
+    patch: [["            console.log(`No whole body within ${BODY_TIMEOUT_MS / 1000} s: 408`);", "            console.log(`No whole body within ${BODY_TIMEOUT_MS / 1000} s: closing`);\n            done = true;\n            socket.end();\n            return;"]],
   },
   {
     name: "10-early-415-without-continue",
