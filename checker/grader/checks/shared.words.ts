@@ -148,6 +148,8 @@ export const startWords = {
     "Call server.listen(PORT, HOST) (TODO 1 in the skeleton), and make sure the code that calls it runs when you start the file.",
   endedBeforeListening: (how: string, port: number) => `Your server ${how} before it listened on port ${port}. Its last lines of output below say why.`,
   endedBeforeListeningHint: "Run the file yourself (npx tsx <your file>) and read the first error it prints, with its line number.",
+  /** For --cmd: the server is the instructor's command, not a TypeScript file. */
+  endedBeforeListeningCmdHint: (command: string) => `Run the command yourself (${command}) and read the first error it prints, with its line number.`,
   nothingListening: (port: number) =>
     `Nothing is listening on port ${port} (you asked the checker to use a server you started yourself, with --port).`,
   nothingListeningHint: "Start your server in another terminal first, or leave out --port and let the checker start it.",

@@ -84,7 +84,7 @@ function exitedFinding(ctx: CheckContext, code: number | null, signal: string | 
   return {
     status: "error",
     message: text.start.endedBeforeListening(how, ctx.port),
-    hint: text.start.endedBeforeListeningHint,
+    hint: ctx.target.kind === "cmd" ? text.start.endedBeforeListeningCmdHint(ctx.target.command) : text.start.endedBeforeListeningHint,
   };
 }
 

@@ -22,12 +22,13 @@ export const threadsWords = {
     `After ${seconds} s, only ${inTime} of them had an answer: your server serves one client at a time. `,
   /** Why, from what the run showed (threads.ts: oneAtATimeCause). */
   cause: {
-    blocked:
-      "It did not even read the next request before it had answered the one before (its output shows one path line half a SLOW_MS in): " +
-      "while one request waits, the server does nothing else. In Node that is a wait that blocks the thread: blockFor (Atomics.wait), " +
+    /** `blockFor` is named only in phase 5, whose skeleton has it. */
+    blocked: (blockFor: boolean) =>
+      "It did not even read the next request before it had answered the one before (its output shows one path line, or two, when the first answer came): " +
+      `while one request waits, the server does nothing else. In Node that is a wait that blocks the thread: ${blockFor ? "blockFor (Atomics.wait)" : "Atomics.wait"}, ` +
       "a busy loop, a synchronous call; making the function async does not change that. In a server with threads, a client served in the accept loop, without a thread of its own.",
     queued: (clients: number) =>
-      `It read all ${clients} requests at once (its output shows ${clients} path lines half a SLOW_MS in), and then answered them one after another: ` +
+      `It read all ${clients} requests at once (its output shows ${clients} path lines before its second answer), and then answered them one after another: ` +
       "nothing blocked it, yet each request waited for the one before. A queue or chain of promises (queue = queue.then(...)), " +
       "an await on the previous request's work, or a lock held across the wait does that.",
     queuedHint:
@@ -37,8 +38,8 @@ export const threadsWords = {
       "server.maxConnections = 1 does that (Node closes every connection past the limit), and so does a server that stops accepting while it serves.",
     turnedAwayHint:
       "Let the server take every connection: no server.maxConnections, no server.close() or pause while a request is served. The wait of one request must not turn the others away.",
-    unknown:
-      "Most likely a wait that blocks the thread (blockFor, Atomics.wait, a busy loop); " +
+    unknown: (blockFor: boolean) =>
+      `Most likely a wait that blocks the thread (${blockFor ? "blockFor, " : ""}Atomics.wait, a busy loop); ` +
       "or requests that wait for each other (a queue or chain of promises, a lock held across the wait); or a server that takes one connection at a time (server.maxConnections = 1).",
   },
   oneAtATimeExpected: (clients: number, seconds: string) => `all ${clients} answers after about ${seconds} s`,
@@ -89,7 +90,7 @@ export const threadsChecks = {
   ]),
   "threads.slow-route": check("GET /slow still takes SLOW_MS (the slowness is kept, not removed)", [
     "GET /slow waits SLOW_MS before it answers: it stands for a slow database query, and 6.16 checks that the server serves others meanwhile.",
-    "The /slow handler awaits the timer (await setTimeout(SLOW_MS) from node:timers/promises) before it returns its reply.",
+    "The /slow handler awaits the timer from node:timers/promises before it returns its reply: await setTimeout(SLOW_MS) in phase 6. From phase 7 on the skeleton imports that timer under another name, as it says at its import, since the global setTimeout takes a callback and awaiting it does not wait.",
     "route(\"GET\", \"/slow\", async () => { await setTimeout(SLOW_MS); return { status: 200, body: \"<h1>Slow</h1>\" }; });",
   ]),
   "threads.concurrent": check(`serves ${CLIENTS} clients at the same time`, [
