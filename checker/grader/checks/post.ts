@@ -19,6 +19,7 @@ import { text } from "../../text.ts";
 import { ask, evidence, prefixed, replyTimeout, whyNoResponse, writeAfterClose, type Asked } from "./common.ts";
 import { callExport } from "./parse.ts";
 import { wrongOnWire as wrongOnWireLower } from "./route.ts";
+import { cappedBytes } from "./respond.ts";
 
 const words = text.post;
 
@@ -603,7 +604,8 @@ export const clientFetchPost: Check = {
         body: JSON.stringify(value),
         signal: AbortSignal.timeout(replyTimeout(ctx, 3000)),
       });
-      const body = Buffer.from(await response.arrayBuffer());
+      // Capped: a server that streams without end must not fill the checker's memory before the deadline.
+      const body = (await cappedBytes(response)) ?? Buffer.alloc(MAX_KEPT_BYTES + 1);
       const got = body.length > MAX_KEPT_BYTES ? undefined : parsed(body);
       if (response.status !== 200 || !isDeepStrictEqual(got, value)) return { message: words.clientGotOther(client, String(response.status), got === undefined ? words.notJsonBody : shortJson(got)), expected: words.echoExpected, tryIt };
       return null;

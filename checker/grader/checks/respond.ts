@@ -404,7 +404,7 @@ function describeError(error: unknown): string {
  * A body, or null when more than MAX_KEPT_BYTES came (then the rest is not read). Copied into one
  * buffer as it comes: fetch hands a body of tiny chunks over as a million tiny arrays.
  */
-async function cappedBytes(response: Response): Promise<Buffer | null> {
+export async function cappedBytes(response: Response): Promise<Buffer | null> {
   const reader = response.body?.getReader();
   if (!reader) return Buffer.alloc(0);
   const kept = Buffer.alloc(MAX_KEPT_BYTES);
