@@ -28,6 +28,7 @@ import { headersChecks, headersWords } from "./grader/checks/headers.words.ts";
 import { queryChecks, queryWords } from "./grader/checks/query.words.ts";
 import { staticChecks, staticWords } from "./grader/checks/static.words.ts";
 import { postChecks, postWords } from "./grader/checks/post.words.ts";
+import { keepChecks, keepWords } from "./grader/checks/keep.words.ts";
 
 /** Phase 5's numbers, read by its checks (threads.ts) and its words. */
 export { BURST, CLIENTS } from "./grader/checks/threads.words.ts";
@@ -119,6 +120,7 @@ export const text = {
   query: queryWords,
   static: staticWords,
   post: postWords,
+  keep: keepWords,
   serve: {
     usage: (phases: string) =>
       `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N] [--solution]\nRuns your own server of that phase until Ctrl-C; with --solution, the lab's reference solution instead (instructors). Phases: ${phases}.`,
@@ -264,6 +266,16 @@ export const text = {
       "the RFC leaves waiting to the server; the lab gives a whole head 1 s from the connection, and reads on for 1 s after an answer: with deadlines, not idle timers, a client that sends a byte at a time cannot hold a connection for ever (short numbers, so that the checker sees them in about a second)",
     headCapWhy: "the skeleton caps a head at MAX_HEAD_BYTES (64 KiB) so that no client can make the server hold a head as big as it likes; the cap counts the whole head, whether its empty line has come or not, so a head over it is refused however the reads cut it",
     headLimitWhy: "the RFC leaves the size to the server; the lab asks for at least 16 KiB (the default of node:http) and at most 64 KiB, so that a head with long cookies is served and an endless one is refused early",
+    persistentWhy:
+      "HTTP/1.1 connections stay open by default, and a server may still close one after any answer if it says Connection: close; the lab asks it to keep them, because a close costs the client a new connection (a handshake, and a slow start) for its next request",
+    http10KeepAliveWhy:
+      "an HTTP/1.0 connection closes after its answer unless the request says keep-alive; the lab asks the answer to say which (Connection: close, or Connection: keep-alive), because an HTTP/1.0 client that is not told keep-alive waits for a close",
+    closeAfterRefusalWhy:
+      "after a head the server refuses, it cannot know where the next request starts (the refused head may have announced a body it never read), so it says Connection: close and closes: reading on would take the rest of this request for the next one",
+    idleTimeoutWhy:
+      "the RFC leaves the idle time to the server; the contract sets it with KEEP_ALIVE_MS, counted from the last answer, so that idle connections do not pile up, and a client that is still using its connection is not cut off",
+    slowlorisWhy:
+      "a client that sends half a head and stops must cost the server one idle connection and nothing more: other clients are served meanwhile, and the stalled connection ends at its head deadline (1 s from its start, the lab's number)",
     contentLengthWhy:
       "phases 3 to 5 ask for Content-Length, because the clients a student tries (node:http's keep-alive agent, Python's http.client) and the later phases rely on knowing where the body ends",
   },
@@ -360,6 +372,7 @@ Examples:
     8: "Query: decode the path, read the query string",
     9: "Static: serve the files of a folder, and nothing outside it",
     10: "Post: read request bodies, echo JSON, and refuse what cannot be read",
+    11: "Keep-alive: many requests on one connection, and when to close it",
   },
   /** The lab tool's own messages (lab.ts, and the few words of progress.ts, watch.ts, server-process.ts). */
   lab: {
@@ -572,5 +585,6 @@ Examples:
     ...queryChecks,
     ...staticChecks,
     ...postChecks,
+    ...keepChecks,
   },
 } as const;

@@ -73,6 +73,25 @@ export const RULES = {
   continueOnlyWhenAsked: lab(text.rules.continueOnlyWhenAskedWhy, "RFC 9110 §15.2"),
   /** "A server that receives a 100-continue expectation in an HTTP/1.0 request MUST ignore that expectation." */
   expectHttp10: must("RFC 9110 §10.1.1"),
+  // Kept connections (phase 11 on).
+  /** HTTP/1.1 "defaults to the use of persistent connections"; a server may close any time, and the lab asks it not to. */
+  persistentDefault: lab(text.rules.persistentWhy, "RFC 9112 §9.3"),
+  /** "A server that receives a "close" connection option MUST initiate closure of the connection after it sends the final response". */
+  closeWhenAsked: must("RFC 9112 §9.6"),
+  /** An HTTP/1.0 connection persists only with "keep-alive"; the answer says which, as the lab asks. */
+  http10KeepAlive: lab(text.rules.http10KeepAliveWhy, "RFC 9112 §9.3"),
+  /** The body's length is decided by the head (§6.3); the next request starts after it. */
+  bodyThenNext: must("RFC 9112 §6.3"),
+  /** "a server that is expecting to receive and parse a request-line SHOULD ignore at least one empty line (CRLF) received prior to the request-line". */
+  emptyLineBeforeRequest: should("RFC 9112 §2.2"),
+  /** After a refused head, where the next request starts is unknown: the lab asks for a close (RFC 9112 §9.6 lets a server close). */
+  closeAfterRefusal: lab(text.rules.closeAfterRefusalWhy, "RFC 9112 §9.6"),
+  /** The idle time of a kept connection: the RFC leaves it to the server (§9.8), the contract sets it with KEEP_ALIVE_MS. */
+  idleTimeout: lab(text.rules.idleTimeoutWhy, "RFC 9112 §9.8"),
+  /** A client that stalls inside a head holds nobody up. */
+  slowloris: lab(text.rules.slowlorisWhy, "RFC 9112 §9.8"),
+  /** "If a Transfer-Encoding header field is present in a request and the chunked transfer coding is not the final encoding … the server MUST respond with the 400 (Bad Request) status code and then close the connection." */
+  teNotFinalChunked: must("RFC 9112 §6.3 (4)"),
   /** "The origin server MUST generate an Allow header field in a 405 response". */
   allowOn405: must("RFC 9110 §15.5.6"),
   /** Methods are case-sensitive; an unknown one SHOULD get 501. */

@@ -154,6 +154,13 @@ const CLOSE_JUDGED_FROM_PHASE = 7;
  * later exchanges wait the usual 300 ms: the finding is made, and the run stays short.
  */
 const CLOSE_WAIT_MS = 1000;
+/**
+ * From this phase on an HTTP/1.1 connection stays open after its answer (RFC 9112 §9.3): a whole
+ * response that does not say close is judged where its framing ends, without waiting to see
+ * whether the server closes (it should not). Before, the wait (300 ms) tells a close from none.
+ */
+export const KEEP_ALIVE_FROM_PHASE = 11;
+const LINGER_MS = 300;
 const seenNotClosing = new WeakSet<CheckContext>();
 
 function saysClose(response: ParsedResponse): boolean {
@@ -178,6 +185,7 @@ export async function ask(
   } = {},
 ): Promise<Asked> {
   const timeoutMs = options.timeoutMs ?? replyTimeout(ctx);
+  const lingerMs = options.lingerMs ?? (ctx.phase.number >= KEEP_ALIVE_FROM_PHASE ? 0 : LINGER_MS);
   // A response to HEAD ends with its head: the reader must know the method to know where it ends.
   const complete = (bytes: Buffer): boolean => isCompleteResponse(bytes, { method: options.method });
   const result = await exchange({
@@ -186,7 +194,7 @@ export async function ask(
     segments,
     until: complete,
     replyTimeoutMs: timeoutMs,
-    lingerMs: options.lingerMs ?? 300,
+    lingerMs,
     keepOpen: true,
     connectTimeoutMs: options.connectTimeoutMs,
   });
@@ -204,7 +212,6 @@ export async function ask(
     }
   }
   let openAfterCloseMs: number | null = null;
-  const lingerMs = options.lingerMs ?? 300;
   if (connection?.open && ctx.phase.number >= CLOSE_JUDGED_FROM_PHASE && complete(connection.received) && saysClose(readResponse(connection.received, false, { method: options.method }))) {
     // exchange() has waited lingerMs for the close already: the rest of CLOSE_WAIT_MS now.
     const moreMs = seenNotClosing.has(ctx) ? 0 : Math.max(0, CLOSE_WAIT_MS - lingerMs);

@@ -8,7 +8,7 @@ import { header, isCompleteResponse, readResponse, type ParsedResponse } from ".
 import { RULES, type Rule } from "../http-rules.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, inPieces, prefixed, randomPath, replyTimeout, whyNoResponse, writeAfterClose, type Asked } from "./common.ts";
+import { KEEP_ALIVE_FROM_PHASE, ask, evidence, inPieces, prefixed, randomPath, replyTimeout, whyNoResponse, writeAfterClose, type Asked } from "./common.ts";
 import { callExport } from "./parse.ts";
 import { stillServes } from "./reactions.ts";
 import { asked, request, wrongOnWire } from "./route.ts";
@@ -316,8 +316,12 @@ async function datedAnswer(ctx: CheckContext): Promise<Dated> {
   return { answer, date, raw, sentAt, gotAt };
 }
 
-/** The fields a response lacks of the ones every response carries (Content-Type only with a body). */
-function missingFields(response: ParsedResponse, hasBody: boolean): Array<{ field: string; rule: Rule; hint: string }> {
+/**
+ * The fields a response lacks of the ones every response carries (Content-Type only with a body).
+ * Connection: close is one of them until phase 11; from then on only a response that ends the
+ * connection (`closes`) says it (the Connection rule is judged apart, by connectionFinding).
+ */
+function missingFields(response: ParsedResponse, hasBody: boolean, kept: boolean): Array<{ field: string; rule: Rule; hint: string }> {
   const missing: Array<{ field: string; rule: Rule; hint: string }> = [];
   const date = header(response, "date");
   if (date === undefined) missing.push({ field: "Date", rule: RULES.dateRequired, hint: words.dateHint });
@@ -325,8 +329,16 @@ function missingFields(response: ParsedResponse, hasBody: boolean): Array<{ fiel
   if (!(header(response, "server") ?? "").trim()) missing.push({ field: "Server", rule: RULES.serverField, hint: words.serverHint });
   if (header(response, "content-length") === undefined) missing.push({ field: "Content-Length", rule: RULES.contentLengthWanted, hint: words.lengthHint });
   if (hasBody && !(header(response, "content-type") ?? "").trim()) missing.push({ field: "Content-Type", rule: RULES.contentTypeField, hint: words.typeHint });
-  if (!/\bclose\b/i.test(header(response, "connection") ?? "")) missing.push({ field: "Connection: close", rule: RULES.connectionClose, hint: words.connectionHint });
+  if (!kept && !/\bclose\b/i.test(header(response, "connection") ?? "")) missing.push({ field: "Connection: close", rule: RULES.connectionClose, hint: words.connectionHint });
   return missing;
+}
+
+/** Phase 11 on: a refused head says close; any other answer to an HTTP/1.1 request without close does not. */
+function connectionFinding(response: ParsedResponse, label: string, refused: boolean): Pick<Finding, "message" | "rule" | "hint"> | null {
+  const close = (header(response, "connection") ?? "").split(",").some((token) => token.trim().toLowerCase() === "close");
+  if (refused && !close) return { message: words.refusedNotClose(label), rule: RULES.closeAfterClose, hint: words.refusedCloseHint };
+  if (!refused && close) return { message: words.saidCloseToKept(label), rule: RULES.persistentDefault, hint: words.keptCloseHint };
+  return null;
 }
 
 export const headersEveryResponse: Check = {
@@ -336,33 +348,40 @@ export const headersEveryResponse: Check = {
   async run(ctx) {
     // The first exchange is kept: 7.x (Date) compares it with a later one.
     const first = await ctx.memo("headers.first-date", () => datedAnswer(ctx));
-    const probes: Array<{ label: string; answer: () => Promise<Asked>; head?: boolean }> = [
+    const probes: Array<{ label: string; answer: () => Promise<Asked>; head?: boolean; refused?: boolean }> = [
       { label: "GET /about", answer: async () => first.answer },
       { label: `GET ${randomPath(ctx)}`, answer: () => asked(ctx, request("GET", randomPath(ctx))) },
       { label: "POST /about", answer: () => asked(ctx, request("POST", "/about")) },
       { label: "HEAD /about", answer: () => asked(ctx, request("HEAD", "/about"), "HEAD"), head: true },
-      { label: words.badLineLabel, answer: () => asked(ctx, "GET /\r\nHost: localhost\r\n\r\n") },
+      { label: words.badLineLabel, answer: () => asked(ctx, "GET /\r\nHost: localhost\r\n\r\n"), refused: true },
     ];
+    const kept = ctx.phase.number >= KEEP_ALIVE_FROM_PHASE;
     for (const probe of probes) {
       const answer = await probe.answer();
       const why = whyNoResponse(ctx, answer);
       if (why) return { ...why, message: prefixed(words.forProbe(probe.label), why.message) };
       const response = answer.response!;
       const hasBody = probe.head ? true : response.body.length > 0;
-      const missing = missingFields(response, hasBody);
+      const missing = missingFields(response, hasBody, kept);
+      const expected = kept ? words.everyResponseExpectedKept(new Date().toUTCString()) : words.everyResponseExpected(new Date().toUTCString());
       if (missing.length > 0) {
         return {
           message: words.missing(probe.label, missing.map((each) => each.field)),
-          expected: words.everyResponseExpected(new Date().toUTCString()),
+          expected,
           rule: missing[0]!.rule,
           hint: missing[0]!.hint,
           ...evidence(ctx, answer),
         };
       }
+      const connection = kept ? connectionFinding(response, probe.label, probe.refused === true) : null;
+      if (connection) return { ...connection, expected, ...evidence(ctx, answer) };
     }
     return null;
   },
 };
+
+/** headers.every-response from phase 11 on: the same check, titled for kept connections. */
+export const headersEveryResponseKept: Check = { ...headersEveryResponse, ...text.checks["headers.every-response-kept"] };
 
 const KOLKATA_OFFSET_MS = 5.5 * 3600 * 1000;
 

@@ -89,6 +89,15 @@ export const headersWords = {
   lengthHint: "Every response carries Content-Length: the body's length in bytes (for HEAD, the GET body's).",
   typeHint: "A response with a body says what the body is: Content-Type: text/html; charset=utf-8 for the pages and errors.",
   connectionHint: "The server closes the connection after each response: say so with Connection: close in every one, errors too.",
+  // Phase 11 on: the persistent rule.
+  everyResponseExpectedKept: (now: string) =>
+    `Date: ${now}, Server: <a name>, Content-Length, Content-Type (with a body); no Connection: close where the connection stays open, Connection: close after a refused head`,
+  saidCloseToKept: (label: string) =>
+    `The response to ${label} says Connection: close, but the request is HTTP/1.1 and did not ask to close: from phase 11 on, such a connection stays open for the next request.`,
+  keptCloseHint: "Answer with the Connection field persistent() decides: none (or keep-alive) for an HTTP/1.1 request that did not say close.",
+  refusedNotClose: (label: string) =>
+    `The response to ${label} does not say Connection: close: after a head it refuses, the server cannot know where the next request starts, so it closes, and says so.`,
+  refusedCloseHint: "A refused head still ends the connection: answer it with Connection: close, and close.",
   dateUnreadable: (raw: string) => `The Date "${raw}" is not an IMF-fixdate.`,
   dateFrozen: (first: string, second: string, apart: string) =>
     `Two answers ${apart} s apart have Dates "${first}" and "${second}": the Date did not move on. It is computed once (at start?), not for each response.`,
@@ -195,6 +204,11 @@ export const headersChecks = {
     "Every response, errors and HEAD answers too, carries the same fields: build them in one place, generateResponse.",
     "Date: new Date().toUTCString(), made for each response; Server: SERVER_NAME. Content-Type (with a body), Content-Length and Connection: close are there already.",
     "In generateResponse, its whole body, with the two lines right after the status line: const body = Buffer.from(reply.body, \"utf8\"); const lines = [`HTTP/1.1 ${reply.status} ${REASONS[reply.status] ?? \"\"}`, `Date: ${new Date().toUTCString()}`, `Server: ${SERVER_NAME}`, ...(body.length > 0 ? [`Content-Type: ${reply.type ?? HTML}`] : []), ...Object.entries(reply.headers ?? {}).map(([name, value]) => `${name}: ${value}`), `Content-Length: ${body.length}`, \"Connection: close\"]; const bytes = Buffer.from(lines.join(\"\\r\\n\") + \"\\r\\n\\r\\n\", \"utf8\"); return head ? bytes : Buffer.concat([bytes, body]);",
+  ]),
+  // The same check from phase 11 on, where the connection stays open unless the answer ends it.
+  "headers.every-response-kept": check("every response has Date, Server, Content-Length, Content-Type, and Connection: close only when it closes", [
+    "Every response, errors and HEAD answers too, carries the same fields: build them in one place, generateResponse.",
+    "From phase 11 on, Connection: close goes only on an answer that ends the connection: a refused head, or a request that asked to close.",
   ]),
   "headers.date": check("Date is now, in GMT, computed for each response", [
     "The Date tells when the response was made: now, in GMT, computed again for every response.",
