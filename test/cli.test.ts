@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { freePort } from "../checker/grader/run.ts";
+import { phases } from "../checker/manifest.ts";
 import { ROOT, hasPython } from "./broken/harness.ts";
 import { listening, waitForPort } from "./net.ts";
 
@@ -31,7 +32,7 @@ describe("usage", () => {
   test("an unknown phase is a usage error (exit 2) that lists the phases", () => {
     const run = cli(["42"]);
     expect(run.code).toBe(2);
-    expect(run.err).toContain('There is no phase "42". The phases are: 1 (bind), 2 (parse), 3 (respond), 4 (counter), 5 (threads), 6 (route), 7 (headers), 8 (query), 9 (static), 10 (post).');
+    expect(run.err).toContain(`There is no phase "42". The phases are: ${phases.map((phase) => `${phase.number} (${phase.slug})`).join(", ")}.`);
     noStackTrace(run.err);
   });
 

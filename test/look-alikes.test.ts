@@ -3,7 +3,9 @@
  * allowed answer than the solution does (an obs-fold joined instead of refused, a NUL or CR in a
  * value read as a space instead of refused, a folder's index served without the redirect, 403
  * instead of 404 for a climb, the biggest head limit the contract allows, "5, 5" or a chunked body
- * refused with 400), and must pass every check of its phase.
+ * refused with 400; on kept connections: Connection: keep-alive said where it is the default, a
+ * 408 before an idle close, 400 for HTTP/2.0, a connection limit that answers 503, a longer wait
+ * for a connection's first request), and must pass every check of its phase.
  */
 import { expect, test } from "vitest";
 import type { BrokenCase } from "./broken/cases.ts";
@@ -130,6 +132,73 @@ const lookAlikes: Array<Pick<BrokenCase, "name" | "phase" | "base" | "mistake" |
           "          if (asksFirst && received.length < (bodyLength ?? 0)) socket.write(CONTINUE);",
         ].join("\n"),
       ],
+    ],
+  },
+  {
+    name: "11-says-keep-alive-on-http11",
+    phase: 11,
+    base: "solutions/11-keep-alive/server.ts",
+    mistake: 'answers a kept HTTP/1.1 connection with an explicit "Connection: keep-alive" (1.1 stays open without it)',
+    patch: [['connection = version === "HTTP/1.0" ? "keep-alive" : null;', 'connection = "keep-alive";']],
+  },
+  {
+    name: "11-408-before-idle-close",
+    phase: 11,
+    base: "solutions/11-keep-alive/server.ts",
+    mistake: "sends 408 Request Timeout (with Connection: close) before it closes an idle connection",
+    patch: [["closing the idle connection`);\n      done = true;\n      socket.end();", "closing the idle connection`);\n      done = true;\n      socket.end(generateResponse(error(408)));"]],
+  },
+  {
+    name: "11-refuses-transfer-encoding-with-400",
+    phase: 11,
+    base: "solutions/11-keep-alive/server.ts",
+    mistake: "answers any request Transfer-Encoding with 400, not 501, then closes",
+    patch: [["  if (encoding !== undefined) return { status: length === undefined ? 501 : 400 };", "  if (encoding !== undefined) return { status: 400 };"]],
+  },
+  {
+    name: "11-http2-is-a-bad-request",
+    phase: 11,
+    base: "solutions/11-keep-alive/server.ts",
+    mistake: 'answers "HTTP/2.0" with 400, not 505, then closes',
+    patch: [['  if (!line.version.startsWith("HTTP/1.")) return generateResponse(error(505), isHead);', '  if (!line.version.startsWith("HTTP/1.")) return generateResponse(error(400), isHead);']],
+  },
+  {
+    name: "11-connection-limit-503",
+    phase: 11,
+    base: "solutions/11-keep-alive/server.ts",
+    // 15: under the 20 half heads keep.slowloris leaves hanging, so that check meets the limit.
+    mistake: "takes 15 connections at most, and answers one more at once with 503 and Connection: close",
+    patch: [
+      ['  505: "HTTP Version Not Supported",', '  503: "Service Unavailable",\n  505: "HTTP Version Not Supported",'],
+      [
+        "  const server = net.createServer({ allowHalfOpen: true }, (socket) => {\n",
+        [
+          "  let open = 0;",
+          "  const server = net.createServer({ allowHalfOpen: true }, (socket) => {",
+          "    if (open >= 15) {",
+          '      console.log("Too many connections: 503");',
+          '      socket.on("error", () => {});',
+          // What the client sends is read and dropped, then the connection closes for good.
+          "      socket.resume();",
+          "      socket.end(generateResponse(error(503)));",
+          "      setTimeout(() => socket.destroy(), DRAIN_MS);",
+          "      return;",
+          "    }",
+          "    open += 1;",
+          '    socket.once("close", () => (open -= 1));',
+          "",
+        ].join("\n"),
+      ],
+    ],
+  },
+  {
+    name: "11-first-request-waits-longer",
+    phase: 11,
+    base: "solutions/11-keep-alive/server.ts",
+    mistake: "gives a new connection 10 s for its first request's first byte, longer than KEEP_ALIVE_MS (as nginx and node:http do); its head then has 1 s",
+    patch: [
+      ["const KEEP_ALIVE_MS = Number(process.env.KEEP_ALIVE_MS ?? 5000);", "const KEEP_ALIVE_MS = Number(process.env.KEEP_ALIVE_MS ?? 5000);\nconst FIRST_BYTE_MS = 10_000;"],
+      ["    // The first request's whole head has HEAD_TIMEOUT_MS from now.\n    deadline(HEAD_TIMEOUT_MS, headTimeout);", "    idle = true;\n    deadline(FIRST_BYTE_MS, idleTimeout);"],
     ],
   },
 ];

@@ -16,6 +16,7 @@ const firstFailure: Record<number, { id: string; status: "fail" | "error"; says:
   8: { id: "query.unit-segments", status: "fail", says: /decodeSegments\("\/hello\/J%C3%BCrgen"\) returned \["hello","J%C3%BCrgen"\]/ },
   7: { id: "headers.unit-parse", status: "fail", says: /parseHeaders\(.*\) returned \{\}: the field "host" is missing/ },
   10: { id: "post.unit-length", status: "fail", says: /contentLength\("1e3"\) returned 1000/ },
+  11: { id: "keep.unit-persistent", status: "fail", says: /persistent\("HTTP\/1\.1"\) returned false\. HTTP\/1\.1 connections stay open/ },
 };
 
 for (const phase of phases) {

@@ -331,9 +331,8 @@ export const keepUnreadBody: Check = {
         const next = await talk.ask(get(`/hello/${name}`), waitMs);
         const status = next.response?.statusLine?.status ?? null;
         if (status === 200) return null;
-        if (next.response === null && !talk.open && saysClose(first.response!)) {
-          return { message: prefix(what, words.firstSaysClose), expected: words.unreadBodyExpected, rule: RULES.persistentDefault, ...shown(ctx, talk) };
-        }
+        // Closing instead of reading the body is the other way out, when the answer says so.
+        if (next.response === null && !talk.open && saysClose(first.response!)) return null;
         return { message: prefix(what, words.unreadBodyAsRequest(status)), expected: words.unreadBodyExpected, rule: RULES.bodyThenNext, ...shown(ctx, talk) };
       });
       if (found) return found;
@@ -365,7 +364,11 @@ async function refusedAndClosed(
     // What comes next: a second answer (the hidden request, read as one), or the close.
     const more = await talk.next(KEEP_CONTRACT.closeWaitMs);
     const fail = (message: string, rule: Rule = options.rule): Finding => ({ message: prefix(options.what, message), expected: options.expected, rule, hint: options.hint, ...evidence() });
-    if (more !== null) return fail(words.smuggled(more.statusLine?.status ?? null, options.hiddenPath));
+    if (more !== null) {
+      // Refused, then answered again: the server read on after its refusal. Served, then answered again: it took a length the head does not give for sure, and the hidden request came next.
+      const second = more.statusLine?.status ?? null;
+      return fail(status !== null && options.allowed.includes(status) ? words.readOnAfterRefusal(status, second) : words.smuggled(second, options.hiddenPath));
+    }
     if (status === null) return fail(refused.response === null && talk.open ? words.noAnswerOpen(`${waitMs / 1000} s`) : words.noAnswerClosed);
     if (!options.allowed.includes(status)) return fail(options.servedMessage && status < 300 ? options.servedMessage(status) : words.smuggleStatus(status, options.allowed.join(" or ")));
     if (!saysClose(refused.response!)) return fail(words.smuggleNotClose, RULES.closeAfterClose);

@@ -72,7 +72,7 @@ export const keepWords = {
   forUnreadBody: (label: string) => `${label} with a body its route does not read, then a GET on the same connection:`,
   unreadBodyAsRequest: (status: number | null) =>
     `The GET got ${status === null ? "no answer" : status}: the body of the request before it was not read, and its bytes were taken for the start of the GET. A body is read and dropped whether the route wants it or not.`,
-  unreadBodyExpected: "the first request's answer, then 200 for the GET",
+  unreadBodyExpected: "the first request's answer, then 200 for the GET (or the first answer with Connection: close, and a close)",
   unreadBodyHint: "Read the body by Content-Length for every request, before the route is chosen: the framing, not the route, decides where the next request starts.",
   // Refusals close.
   forRefusal: (what: string) => `After ${what} on a kept connection, with another request right behind it:`,
@@ -121,6 +121,8 @@ export const keepWords = {
   },
   smuggled: (status: number | null, path: string) =>
     `The hidden request (GET ${path}) was answered (${status ?? "?"}): your server took a length from this head that another reader of the same bytes would not take, and read the rest as a new request. That is request smuggling.`,
+  readOnAfterRefusal: (status: number, second: number | null) =>
+    `After its ${status}, the server answered again (${second ?? "?"}): it went on reading the bytes behind a request it refused, and took them for a new request. After a refusal, nothing more on the connection is read.`,
   smuggleServed: (status: number) => `The answer was ${status}: a request whose body length is in doubt was served.`,
   smuggleStatus: (got: number | null, allowed: string) => `The answer was ${got === null ? "none" : got}, where ${allowed} was expected.`,
   smuggleNotClose: "The answer does not say Connection: close: after a request whose length is in doubt, the server closes.",
