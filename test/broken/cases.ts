@@ -15,8 +15,9 @@ import { phase7Cases } from "./cases/phase-7.ts";
 import { phase8Cases } from "./cases/phase-8.ts";
 import { phase9Cases } from "./cases/phase-9.ts";
 import { phase10Cases } from "./cases/phase-10.ts";
+import { phase11Cases } from "./cases/phase-11.ts";
 import type { BrokenCase } from "./cases/common.ts";
 
 export type { BrokenCase } from "./cases/common.ts";
 
-export const brokenCases: BrokenCase[] = [...phase1Cases, ...phase2Cases, ...phase3Cases, ...phase4Cases, ...phase5Cases, ...phase6Cases, ...phase7Cases, ...phase8Cases, ...phase9Cases, ...phase10Cases];
+export const brokenCases: BrokenCase[] = [...phase1Cases, ...phase2Cases, ...phase3Cases, ...phase4Cases, ...phase5Cases, ...phase6Cases, ...phase7Cases, ...phase8Cases, ...phase9Cases, ...phase10Cases, ...phase11Cases];

@@ -73,6 +73,11 @@ function shown(ctx: CheckContext, talk: Conversation): Pick<Finding, "sent" | "r
 
 /** Null when `response` is there and has `status`; else why not, in words. */
 function statusFinding(talk: Conversation, response: ParsedResponse | null, status: number, waitMs: number): string | null {
+  // Bytes that start no response: most often the body before them was longer than its Content-Length said.
+  const start = talk.unread.subarray(0, 5).toString("latin1");
+  if (response === null && start.length > 0 && !"HTTP/".startsWith(start)) {
+    return words.notAResponse(talk.unread.length, JSON.stringify(talk.unread.subarray(0, 30).toString("latin1")));
+  }
   if (response === null) return talk.open ? words.noAnswerOpen(`${waitMs / 1000} s`) : words.noAnswerClosed;
   const got = response.statusLine?.status ?? null;
   return got === status ? null : words.status(got, status);
@@ -155,6 +160,8 @@ export const keepTwoRequests: Check = {
       const name = ctx.rng.word(6);
       const second = await talk.ask(get(`/hello/${name}`), waitMs);
       if (second.response === null) {
+        const garbage = statusFinding(talk, null, 200, waitMs);
+        if (garbage && talk.unread.length > 0) return { message: prefix(words.forRequest(2, `GET /hello/${name}`), garbage), expected: words.twoExpected, ...shown(ctx, talk) };
         const message = talk.open ? words.secondUnanswered("GET /about", `${waitMs / 1000} s`) : words.closedAfterFirst("GET /about");
         return { message, expected: words.twoExpected, rule: RULES.persistentDefault, ...shown(ctx, talk) };
       }

@@ -29,6 +29,8 @@ export const keepWords = {
   forRequest: (n: number, label: string) => `For request ${n} on the connection (${label}):`,
   noAnswerOpen: (seconds: string) => `No whole answer came within ${seconds}, and the connection was still open.`,
   noAnswerClosed: "The server closed the connection without a whole answer.",
+  notAResponse: (bytes: number, start: string) =>
+    `${bytes} bytes came that start no response (${start}…): on a kept connection each answer begins right after the one before, so the answer before was longer than its Content-Length said, or sent more than one answer.`,
   status: (got: number | null, want: number) => `The answer was ${got === null ? "not HTTP" : got}, where ${want} was expected.`,
   firstSaysClose:
     "The answer says Connection: close to an HTTP/1.1 request that did not ask to close: from this phase on, an HTTP/1.1 connection stays open after its answer.",

@@ -12,7 +12,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: 'tests the whole Connection value with includes("close"), so "closed" closes too',
     patch: [['  if (tokens.includes("close")) return false;', '  if ((connection ?? "").toLowerCase().includes("close")) return false;']],
     firstFailure: "keep.unit-persistent",
-    says: /XXX/,
+    says: /persistent\("HTTP\/1\.1", "closed"\) returned false\. Only a whole token counts: "closed" is another word/,
   },
   {
     name: "11-tokens-case-sensitive",
@@ -21,7 +21,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "compares the Connection tokens without lowercasing them, so Close is not close",
     patch: [['each.replace(/^[ \\t]+|[ \\t]+$/g, "").toLowerCase());', 'each.replace(/^[ \\t]+|[ \\t]+$/g, ""));']],
     firstFailure: "keep.unit-persistent",
-    says: /XXX/,
+    says: /persistent\("HTTP\/1\.1", "Close"\) returned true\. Connection options are tokens, compared without case/,
   },
   {
     name: "11-ignores-version",
@@ -30,7 +30,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "never looks at the version, so an HTTP/1.0 connection stays open by default",
     patch: [['  if (version === "HTTP/1.0") return tokens.includes("keep-alive");\n', ""]],
     firstFailure: "keep.unit-persistent",
-    says: /XXX/,
+    says: /persistent\("HTTP\/1\.0"\) returned true\. An HTTP\/1\.0 connection closes after its answer unless the request says keep-alive/,
   },
   {
     name: "11-answer-says-close",
@@ -39,7 +39,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: 'leaves the answer\'s Connection field at "close" (TODO 2 undone), so every answer ends its connection',
     patch: [['  if (persistent(version, request.headers.connection)) connection = version === "HTTP/1.0" ? "keep-alive" : null;\n', ""]],
     firstFailure: "keep.two-requests",
-    says: /XXX/,
+    says: /The answer says Connection: close to an HTTP\/1\.1 request that did not ask to close/,
   },
   {
     name: "11-closes-after-answer",
@@ -48,7 +48,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "keeps the Connection field right but still ends the connection after each answer (TODO 3 as in phase 10)",
     patch: [[SERVE_NEXT, "      done = true;\n      socket.end();\n"]],
     firstFailure: "keep.two-requests",
-    says: /XXX/,
+    says: /The server answered GET \/about, then closed the connection: a second request on it got no answer/,
   },
   {
     name: "11-never-reads-next",
@@ -57,7 +57,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "leaves the connection open after an answer but never reads the next request from it (TODO 3 half done)",
     patch: [[SERVE_NEXT, "      done = true;\n"]],
     firstFailure: "keep.two-requests",
-    says: /XXX/,
+    says: /The server answered GET \/about, kept the connection open, and then never answered the second request on it \(2\.4 s\): it reads one request per connection/,
   },
   {
     name: "11-http10-no-keep-alive-field",
@@ -66,7 +66,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "keeps an HTTP/1.0 connection that asked for keep-alive, but its answer has no Connection: keep-alive",
     patch: [['connection = version === "HTTP/1.0" ? "keep-alive" : null;', "connection = null;"]],
     firstFailure: "keep.http10",
-    says: /XXX/,
+    says: /For an HTTP\/1\.0 request with Connection: keep-alive: the answer does not say Connection: keep-alive/,
   },
   {
     name: "11-body-left-in-received",
@@ -75,7 +75,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "hands the body over but leaves it in received, so it is read as the start of the next request",
     patch: [["      // The bytes after the body are not ours: they are the start of the next request.\n      received = received.subarray(bodyLength ?? 0);\n", ""]],
     firstFailure: "keep.body-then-next",
-    says: /XXX/,
+    says: /A POST with a body in one write with its head, then a GET on the same connection: the GET got 400: the POST's body \(\d+ bytes\) was left in front of it/,
   },
   {
     name: "11-no-skip-empty-lines",
@@ -84,7 +84,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "does not skip the empty line some clients send after a body, and reads it as a request line",
     patch: [["        received = skipEmptyLines(received);\n", ""]],
     firstFailure: "keep.body-then-next",
-    says: /XXX/,
+    says: /A POST with a body and an empty line after it .*: the GET got 400: an empty line came before its request line\. A server SHOULD skip empty lines/,
   },
   {
     name: "11-get-body-unread",
@@ -93,7 +93,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "reads a body only for POST: a GET's Content-Length is ignored, and its body is left on the connection",
     patch: [["          bodyLength = framing.length;", '          bodyLength = read.line.method === "POST" ? framing.length : null;']],
     firstFailure: "keep.unread-body",
-    says: /XXX/,
+    says: /GET \/about with a body its route does not read, then a GET on the same connection: the GET got 400: the body of the request before it was not read/,
   },
   {
     name: "11-refusal-reads-on",
@@ -102,7 +102,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "answers a refused head but goes on reading the bytes after it as the next request, instead of closing",
     patch: [["          if (Buffer.isBuffer(read)) return refuse(read);", "          if (Buffer.isBuffer(read)) {\n            socket.write(read);\n            received = received.subarray(found.size);\n            return readRequest();\n          }"]],
     firstFailure: "keep.refusal-closes",
-    says: /XXX/,
+    says: /After a head with a field line without a colon on a kept connection, with another request right behind it: after its 400, the server answered again \(200\): it went on reading the bytes behind a request it refused/,
   },
   {
     name: "11-idle-from-connect",
@@ -117,7 +117,7 @@ export const phase11Cases: BrokenCase[] = [
       ],
     ],
     firstFailure: "keep.idle",
-    says: /XXX/,
+    says: /request 4 came 0\.3 s after the answer before it, and the connection was closed: KEEP_ALIVE_MS \(0\.8 s\) had not passed since that answer, only since the connection opened .* The idle deadline counts from the last answer/s,
   },
   {
     name: "11-no-idle-deadline",
@@ -126,7 +126,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "has no idle deadline: a kept connection waits for its next request for ever",
     patch: [["      deadline(KEEP_ALIVE_MS, idleTimeout);\n", ""]],
     firstFailure: "keep.idle",
-    says: /XXX/,
+    says: /the connection was still open 2\.8 s after its last answer, with nothing sent: KEEP_ALIVE_MS was 0\.8 s/,
   },
   {
     name: "11-keep-alive-hard-coded",
@@ -135,7 +135,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "hard-codes KEEP_ALIVE_MS to 5000 instead of reading it from the environment",
     patch: [["const KEEP_ALIVE_MS = Number(process.env.KEEP_ALIVE_MS ?? 5000);", "const KEEP_ALIVE_MS = 5000;"]],
     firstFailure: "keep.idle",
-    says: /XXX/,
+    says: /the connection was still open 2\.8 s after its last answer, with nothing sent: KEEP_ALIVE_MS was 0\.8 s/,
   },
   {
     name: "11-first-content-length",
@@ -144,7 +144,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "takes the first of two Content-Length values instead of refusing two that differ",
     patch: [["  if (lengths.size !== 1) return null;\n", ""]],
     firstFailure: "keep.smuggling",
-    says: /XXX/,
+    says: /For two Content-Length fields with different values, sent on a kept connection with a request hidden behind it: after its 400, the server answered again \(404\)/,
   },
   {
     name: "11-only-chunked-refused",
@@ -153,7 +153,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: 'refuses Transfer-Encoding only when it is exactly "chunked", so xchunked beside a Content-Length is read by the length',
     patch: [["  if (encoding !== undefined) return { status: length === undefined ? 501 : 400 };", '  if (encoding === "chunked") return { status: length === undefined ? 501 : 400 };']],
     firstFailure: "keep.smuggling",
-    says: /XXX/,
+    says: /For Transfer-Encoding: xchunked with Content-Length, .*the hidden request \(GET \/smuggled-\w+\) was answered/s,
   },
   {
     name: "11-length-beside-chunked",
@@ -162,22 +162,22 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "ignores Transfer-Encoding when a Content-Length comes with it, and reads the body by the length",
     patch: [["  if (encoding !== undefined) return { status: length === undefined ? 501 : 400 };", "  if (encoding !== undefined && length === undefined) return { status: 501 };"]],
     firstFailure: "keep.smuggling",
-    says: /XXX/,
+    says: /For Content-Length with Transfer-Encoding: chunked \(CL\.TE\), .*the hidden request \(GET \/smuggled-\w+\) was answered/s,
   },
   {
     name: "11-connection-limit",
     phase: 11,
     base: ts(11),
-    mistake: "serves at most 8 connections at a time: the others wait, unread, until one of them closes",
+    mistake: "serves at most 4 connections at a time: the others wait, unread, until one of them closes",
     patch: [
       [
         "  const server = net.createServer({ allowHalfOpen: true }, (socket) => {\n",
-        "  // At most 8 connections at a time: the others wait, paused, for a free place.\n  let active = 0;\n  const waiting: net.Socket[] = [];\n  const admit = (socket: net.Socket): void => {\n    if (active >= 10) {\n      socket.pause();\n      waiting.push(socket);\n      return;\n    }\n    active += 1;\n    socket.once(\"close\", () => {\n      active -= 1;\n      const next = waiting.shift();\n      if (next) admit(next);\n    });\n    handle(socket);\n  };\n  const server = net.createServer({ allowHalfOpen: true }, admit);\n  function handle(socket: net.Socket): void {\n",
+        "  // At most 4 connections at a time: the others wait, paused, for a free place.\n  let active = 0;\n  const waiting: net.Socket[] = [];\n  const admit = (socket: net.Socket): void => {\n    if (active >= 4) {\n      socket.pause();\n      waiting.push(socket);\n      return;\n    }\n    active += 1;\n    socket.once(\"close\", () => {\n      active -= 1;\n      const next = waiting.shift();\n      if (next) {\n        next.resume();\n        admit(next);\n      }\n    });\n    handle(socket);\n  };\n  const server = net.createServer({ allowHalfOpen: true }, admit);\n  function handle(socket: net.Socket): void {\n",
       ],
       ["  });\n  server.listen(PORT, HOST, () => {", "  }\n  server.listen(PORT, HOST, () => {"],
     ],
     firstFailure: "keep.slowloris",
-    says: /XXX/,
+    says: /With 20 connections stopped in the middle of a head, a new client\'s request got no answer within 2\.4 s: the stalled clients hold the server up/,
   },
   {
     name: "11-file-answers-say-close",
@@ -186,7 +186,16 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "does not pass the Connection field on to serveFile, so its answers (a 404 too) say close on a connection that stays open",
     patch: [["parts, headers, connection);", "parts, headers);"]],
     firstFailure: "headers.every-response",
-    says: /XXX/,
+    says: /The response to GET \/\S+ says Connection: close, but the request is HTTP\/1\.1 and did not ask to close/,
+  },
+  {
+    name: "11-http10-status-line",
+    phase: 11,
+    base: ts(11),
+    mistake: "writes HTTP/1.0 in every status line, so a client takes each answer for the last on its connection",
+    patch: [["    `HTTP/1.1 ${status} ${REASONS[status] ?? \"\"}`,", "    `HTTP/1.0 ${status} ${REASONS[status] ?? \"\"}`,"]],
+    firstFailure: "client.agent-keep-alive",
+    says: /http\.Agent\(\{ keepAlive: true, maxSockets: 4 \}\) sent 100 requests over 100 connections/,
   },
   {
     name: "py-11-includes-close",
@@ -195,7 +204,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: 'looks for "close" anywhere in the Connection value, so "closed" closes too',
     patch: [['    if "close" in tokens:  # in any version', '    if "close" in (connection or "").lower():  # in any version']],
     firstFailure: "keep.close-asked",
-    says: /XXX/,
+    says: /The server closed the connection after a request with Connection: closed: only the whole token close asks for that/,
     twin: "11-includes-close",
   },
   {
@@ -205,7 +214,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "compares the Connection tokens without lowercasing them, so Close is not close",
     patch: [['    tokens = [token.strip(" \\t").lower() for token in', '    tokens = [token.strip(" \\t") for token in']],
     firstFailure: "keep.close-asked",
-    says: /XXX/,
+    says: /For a request with Connection: keep-alive, Close: the answer does not say Connection: close, though the request asked to close/,
     twin: "11-tokens-case-sensitive",
   },
   {
@@ -215,7 +224,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "never looks at the version, so an HTTP/1.0 connection stays open by default",
     patch: [['    if version == "HTTP/1.0":  # 1.0 closes unless told\n        return "keep-alive" in tokens\n', ""]],
     firstFailure: "keep.http10",
-    says: /XXX/,
+    says: /For an HTTP\/1\.0 request without Connection: the answer does not say Connection: close, but an HTTP\/1\.0 connection closes after its answer/,
     twin: "11-ignores-version",
   },
   {
@@ -225,23 +234,23 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "answers one request and closes, as in phase 10, though its answer does not say close",
     patch: [['        if connection == "close":\n            close_in_stages(client_connection)\n            return\n', "        close_in_stages(client_connection)\n        return\n"]],
     firstFailure: "keep.two-requests",
-    says: /XXX/,
+    says: /The server answered GET \/about, then closed the connection: a second request on it got no answer/,
     twin: "11-closes-after-answer",
   },
   {
     name: "py-11-thread-pool",
     phase: 11,
     base: py(11),
-    mistake: "serves its clients from a pool of 8 threads, so 8 clients that stop in the middle of a head hold up everyone else",
+    mistake: "serves its clients from a pool of 4 threads, so 4 clients that stop in the middle of a head hold up everyone else",
     patch: [
       ["import datetime\n", "import concurrent.futures\nimport datetime\n"],
       [
         "    while True:\n        client_connection, client_address = server_socket.accept()\n        # One thread per client: a slow request does not block the others\n        thread = threading.Thread(\n            target=serve_client, args=(client_connection, client_address), daemon=True\n        )\n        thread.start()\n",
-        "    # Eight workers, each serving one client at a time\n    pool = concurrent.futures.ThreadPoolExecutor(max_workers=8)\n    while True:\n        client_connection, client_address = server_socket.accept()\n        pool.submit(serve_client, client_connection, client_address)\n",
+        "    # Four workers, each serving one client at a time\n    pool = concurrent.futures.ThreadPoolExecutor(max_workers=4)\n    while True:\n        client_connection, client_address = server_socket.accept()\n        pool.submit(serve_client, client_connection, client_address)\n",
       ],
     ],
     firstFailure: "keep.slowloris",
-    says: /XXX/,
+    says: /With 20 connections stopped in the middle of a head, a new client\'s request got no answer within 2\.4 s: the stalled clients hold the server up/,
     twin: "11-connection-limit",
   },
   {
@@ -251,28 +260,19 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "takes KEEP_ALIVE_MS for seconds (no / 1000), so an idle connection waits 800 s instead of 0.8 s",
     patch: [['KEEP_ALIVE = int(os.environ.get("KEEP_ALIVE_MS", "5000")) / 1000', 'KEEP_ALIVE = int(os.environ.get("KEEP_ALIVE_MS", "5000"))']],
     firstFailure: "keep.idle",
-    says: /XXX/,
+    says: /the connection was still open 2\.8 s after its last answer, with nothing sent: KEEP_ALIVE_MS was 0\.8 s/,
     twin: "11-keep-alive-hard-coded",
   },
   {
-    name: "py-11-x-keepalive-hint",
+    name: "py-11-request-cap",
     phase: 11,
     base: py(11),
-    mistake: "EXPERIMENT keep-alive hint",
-    patch: [['    if connection is not None:\n        header += f"Connection: {connection}\\r\\n"\n', '    if connection is not None:\n        header += f"Connection: {connection}\\r\\n"\n    if connection != "close":\n        header += f"Keep-Alive: timeout={KEEP_ALIVE:g}\\r\\n"\n']],
-    firstFailure: "client.fetch-reuse",
-    says: /XXX/,
-  },
-  {
-    name: "py-11-x-request-cap",
-    phase: 11,
-    base: py(11),
-    mistake: "EXPERIMENT cap of 10 requests",
+    mistake: "closes each connection after 10 requests, so a busy client needs a new connection for every 10",
     patch: [
       ['        (status, body, content_type, extra_headers), connection, received = answered\n', '        (status, body, content_type, extra_headers), connection, received = answered\n        served += 1\n        if served >= 10:\n            connection = "close"\n'],
       ['    received = b""  # bytes that came and are not read yet: the start of the next request\n', '    received = b""  # bytes that came and are not read yet: the start of the next request\n    served = 0\n'],
     ],
     firstFailure: "client.agent-keep-alive",
-    says: /XXX/,
+    says: /http\.Agent\(\{ keepAlive: true, maxSockets: 4 \}\) sent 100 requests over \d+ connections: it opened a new one whenever the server had closed the last/,
   },
 ];
