@@ -165,7 +165,7 @@ export const keepChecks = {
   ]),
   "keep.http10": check("HTTP/1.0 closes, unless it asks for keep-alive", [
     "HTTP/1.0 came before persistent connections: its connection closes after the answer, unless the request says Connection: keep-alive.",
-    'The answer to an HTTP/1.0 request that stays open says Connection: keep-alive; one that closes says Connection: close.',
+    'The answer to an HTTP/1.0 request that stays open says Connection: keep-alive, and one that closes says Connection: close.',
   ]),
   "keep.body-then-next": check("a POST's body is never read as the next request", [
     "On a kept connection the next request starts on the byte right after this one's body: Content-Length bytes after the head.",
@@ -186,11 +186,11 @@ export const keepChecks = {
   ]),
   "keep.slowloris": check("clients stopped in the middle of a head hold nobody up", [
     "A client may send half a head and stop (slowloris). Many of them at once must not keep the server from serving others.",
-    "Each connection's head has its deadline (HEAD_TIMEOUT_MS from its first byte); no code waits on one client while others wait.",
+    "Each connection's head has its deadline (HEAD_TIMEOUT_MS from its first byte), and no code waits on one client while others wait.",
   ]),
   "keep.smuggling": check("requests whose length is in doubt are refused, and the connection closed", [
     "Two lengths that differ, or a Transfer-Encoding beside a Content-Length: two readers of the same bytes can find the body ending in two places. The server refuses (400, or 501 for a Transfer-Encoding it cannot read) and closes.",
-    "bodyFraming() refuses any Transfer-Encoding and any length that is not one list of digits, before a byte of body is read; refuse() then ends the connection.",
+    "bodyFraming() refuses any Transfer-Encoding and any length that is not one list of digits, before a byte of body is read, and refuse() then ends the connection.",
   ]),
   "client.agent-keep-alive": check("node:http's keep-alive agent: 100 requests over a few connections", [
     "A client that keeps connections (http.Agent with keepAlive) sends its next request on a connection the server left open.",
