@@ -7,6 +7,9 @@
 import { readResponse, type ParsedResponse } from "./http-reader.ts";
 import { WireConnection, toBytes, type Segment } from "./wire.ts";
 
+/** In a "try it" line, the pause after an answer before the next request: enough for a server to answer by hand. */
+const ANSWER_PAUSE_MS = 300;
+
 export interface Exchange {
   /** What was written for this step (a request, or several in one write). */
   sent: Buffer;
@@ -22,7 +25,9 @@ export class Conversation {
   readonly segments: Segment[] = [];
   /** How many received bytes belong to responses already read. */
   private read = 0;
-  private lastWriteAt = 0;
+  private readSinceWrite = false;
+  /** The last whole response read, to know whether it announced a close. */
+  last: ParsedResponse | null = null;
 
   private constructor(readonly connection: WireConnection) {}
 
@@ -45,11 +50,15 @@ export class Conversation {
     return this.connection.received.subarray(this.read);
   }
 
-  /** Writes bytes as they are (no response is read). */
-  async write(data: Buffer | string): Promise<boolean> {
-    const now = this.connection.elapsed();
-    this.segments.push({ data, pauseMs: this.segments.length === 0 ? 0 : Math.max(0, now - this.lastWriteAt) });
-    this.lastWriteAt = now;
+  /**
+   * Writes bytes as they are (no response is read). `pauseMs` is the pause the check means before
+   * them, for the "try it" line; left out, it is ANSWER_PAUSE_MS after an answer was read, else 0.
+   * (The pauses measured on the clock would make a report differ from run to run.)
+   */
+  async write(data: Buffer | string, pauseMs?: number): Promise<boolean> {
+    const pause = pauseMs ?? (this.readSinceWrite ? ANSWER_PAUSE_MS : 0);
+    this.segments.push({ data, pauseMs: this.segments.length === 0 ? 0 : pause });
+    this.readSinceWrite = false;
     return this.connection.write(data);
   }
 
@@ -68,6 +77,8 @@ export class Conversation {
     const response = readResponse(rest, !this.connection.open, { method, more: true });
     if (!response.complete) return null;
     this.read += rest.length - response.extra.length;
+    this.readSinceWrite = true;
+    this.last = response;
     return response;
   }
 
@@ -79,6 +90,25 @@ export class Conversation {
     const exchange: Exchange = { sent: toBytes(data), response, bytes: this.connection.received.subarray(before, response ? this.read : undefined) };
     this.exchanges.push(exchange);
     return exchange;
+  }
+
+  /**
+   * The end of a conversation: when the last answer said close, waits (at most 1 s) for that close,
+   * so the evidence shows it; then sends our FIN and waits briefly for the server's, so that what
+   * it prints about the client leaving is in its output before the output is read.
+   */
+  async settle(): Promise<void> {
+    const saidClose = this.last !== null && (this.last.headers.find(([name]) => name.toLowerCase() === "connection")?.[1] ?? "").split(",").some((token) => token.trim().toLowerCase() === "close");
+    if (saidClose) await this.connection.waitForEnd(1000);
+  }
+
+  /** Our FIN, then the server's (at most 300 ms): a polite end that the server sees as one. */
+  async finish(): Promise<void> {
+    if (this.connection.open) {
+      this.connection.endWriting();
+      await this.connection.waitForEnd(300);
+    }
+    this.connection.close();
   }
 
   /** Waits for the server to end the connection; false if it is still open after `timeoutMs`. */

@@ -223,6 +223,13 @@ export async function ask(
     result.received = connection.received;
     result.ending = connection.ending ?? "open";
   }
+  if (connection?.open && ctx.phase.number >= KEEP_ALIVE_FROM_PHASE && complete(connection.received)) {
+    // A kept connection: bytes after the whole response belong to what comes next on it, and
+    // whether they have come yet when the checker stops reading is a matter of microseconds. The
+    // evidence ends where the response does; the checks of kept connections judge what follows.
+    const whole = readResponse(connection.received, false, { method: options.method, more: true });
+    if (whole.complete && whole.extra.length > 0) result.received = connection.received.subarray(0, connection.received.length - whole.extra.length);
+  }
   if (connection && options.afterAnswer) await options.afterAnswer(connection);
   connection?.close();
   const closed = result.ending === "server-closed" || result.ending === "server-reset";

@@ -348,9 +348,10 @@ export const headersEveryResponse: Check = {
   async run(ctx) {
     // The first exchange is kept: 7.x (Date) compares it with a later one.
     const first = await ctx.memo("headers.first-date", () => datedAnswer(ctx));
+    const unknown = randomPath(ctx);
     const probes: Array<{ label: string; answer: () => Promise<Asked>; head?: boolean; refused?: boolean }> = [
       { label: "GET /about", answer: async () => first.answer },
-      { label: `GET ${randomPath(ctx)}`, answer: () => asked(ctx, request("GET", randomPath(ctx))) },
+      { label: `GET ${unknown}`, answer: () => asked(ctx, request("GET", unknown)) },
       { label: "POST /about", answer: () => asked(ctx, request("POST", "/about")) },
       { label: "HEAD /about", answer: () => asked(ctx, request("HEAD", "/about"), "HEAD"), head: true },
       { label: words.badLineLabel, answer: () => asked(ctx, "GET /\r\nHost: localhost\r\n\r\n"), refused: true },

@@ -70,6 +70,7 @@ export const keepWords = {
   emptyLineRefused: (status: number | null) =>
     `The GET got ${status === null ? "no answer" : status}: an empty line came before its request line. A server SHOULD skip empty lines before a request line (some clients send one after a body).`,
   bodyNextExpected: "200 for the POST (the echo), then 200 for the GET: the next request starts on the byte after the body",
+  emptyLineHint: "Skip the empty lines (\r\n, or a bare \n) in front of a request line before reading it: skipEmptyLines(received) at the start of readRequest.",
   bodyNextHint: "The body is exactly Content-Length bytes; what comes after them stays in received for the next request: received = received.subarray(bodyLength ?? 0).",
   forUnreadBody: (label: string) => `${label} with a body its route does not read, then a GET on the same connection:`,
   unreadBodyAsRequest: (status: number | null) =>
@@ -80,11 +81,6 @@ export const keepWords = {
   forRefusal: (what: string) => `After ${what} on a kept connection, with another request right behind it:`,
   badFieldLine: "a head with a field line without a colon",
   badVersion: "a request for HTTP/2.0 (not HTTP/1.x)",
-  refusalStatus: (got: number | null, want: string) => `The answer was ${got === null ? "none" : got}, where ${want} was expected.`,
-  refusalNotClose: "The answer does not say Connection: close: after a head it refuses, the server cannot know where the next request starts, so it closes, and says so.",
-  answeredAfterRefusal: (status: number | null) =>
-    `The request behind the refused one was answered too (${status ?? "?"}): the server went on reading after a head it refused, and took the rest for a new request.`,
-  refusalKeptOpen: (seconds: string) => `The connection was still open ${seconds} after the refusal.`,
   refusalExpected: (status: string) => `${status} with Connection: close, then the server closes; the request behind it is never answered`,
   refusalHint: "A refused head ends the connection: refuse() answers with end(), and nothing after it is read (done is true).",
   // Idle connections.
@@ -135,12 +131,17 @@ export const keepWords = {
   smuggleHintTe: "Any Transfer-Encoding field: refused (501 alone, 400 beside a Content-Length), whatever its value, before the Content-Length is looked at.",
   // Real clients.
   agentConnections: (client: string, requests: number, connections: number) =>
-    `${client} sent ${requests} requests over ${connections} connections: it opened a new one whenever the server had closed the last. With keep-alive, a few connections carry them all.`,
+    `${client} sent ${requests} requests over ${connections} connections: it opens a new one only when no connection it holds can take the next request. With keep-alive, a few connections carry them all.`,
+  http10StatusLine: "The answers' status lines say HTTP/1.0: a client keeps an HTTP/1.0 connection only when the answer says keep-alive, so it closed each one itself. An HTTP/1.1 server's status line says HTTP/1.1.",
+  everyAnswerSaidClose: "Every answer said Connection: close.",
+  closedAfterEachAnswer: "Each connection carried one answer, and the server closed it.",
+  closedAfterAnswers: (most: number) =>
+    `The server closed each connection after at most ${most} answers. A connection carries as many requests as the client sends; a server that limits them (nginx: 1000) says Connection: close on the last, and its limit is in the hundreds.`,
   agentFailed: (client: string, n: number, why: string) => `${client} failed on request ${n}: ${why}`,
   agentBody: (client: string, n: number, got: string, want: string) => `${client} got ${got} for request ${n}, where ${want} was expected.`,
   agentExpected: (requests: number, most: number) => `${requests} answers, over at most ${most} connections`,
   fetchConnections: (client: string, requests: number, connections: number) =>
-    `${client} sent ${requests} requests one after another and needed ${connections} connections: it uses a connection again only when the answer left it open.`,
+    `${client} sent ${requests} requests one after another and needed ${connections} connections: it uses a connection again only when the answer before left it open.`,
   curlConnections: (client: string, urls: number, connections: number) =>
     `${client} fetched ${urls} URLs and needed ${connections} connections: it says "Re-using existing connection" only when the answer before left it open.`,
   curlFailed: (client: string, why: string) => `${client} failed: ${why}`,

@@ -452,7 +452,7 @@ function bodyDiffers(client: string, got: Buffer, sent: Buffer): string | null {
 }
 
 /** Waits (briefly) for the server to end the connection, so that every byte it sent is recorded. */
-async function settled(proxy: RecordingProxy): Promise<void> {
+export async function settled(proxy: RecordingProxy): Promise<void> {
   for (let waited = 0; waited < 300 && proxy.connections.some((connection) => !connection.serverEnded); waited += 20) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
