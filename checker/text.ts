@@ -29,6 +29,7 @@ import { queryChecks, queryWords } from "./grader/checks/query.words.ts";
 import { staticChecks, staticWords } from "./grader/checks/static.words.ts";
 import { postChecks, postWords } from "./grader/checks/post.words.ts";
 import { keepChecks, keepWords } from "./grader/checks/keep.words.ts";
+import { pipeChecks, pipeWords } from "./grader/checks/pipeline.words.ts";
 
 /** Phase 5's numbers, read by its checks (threads.ts) and its words. */
 export { BURST, CLIENTS } from "./grader/checks/threads.words.ts";
@@ -121,6 +122,7 @@ export const text = {
   static: staticWords,
   post: postWords,
   keep: keepWords,
+  pipe: pipeWords,
   serve: {
     usage: (phases: string) =>
       `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N] [--solution]\nRuns your own server of that phase until Ctrl-C; with --solution, the lab's reference solution instead (instructors). Phases: ${phases}.`,
@@ -276,6 +278,8 @@ export const text = {
       "the RFC leaves the idle time to the server; the contract sets it with KEEP_ALIVE_MS, counted from the last answer, so that idle connections do not pile up, and a client that is still using its connection is not cut off",
     slowlorisWhy:
       "a client that sends half a head and stops must cost the server one idle connection and nothing more: other clients are served meanwhile, and the stalled connection ends at its head deadline (1 s from its start, the lab's number)",
+    boundedMemoryWhy:
+      "the RFC sets no limit, and the client decides how much it sends and whether it reads; a server that goes on reading and answering into a socket nobody reads holds every answer, so it reads no more while its answers wait, and answers next only once the last has left (TCP then holds the client back)",
     contentLengthWhy:
       "phases 3 to 5 ask for Content-Length, because the clients a student tries (node:http's keep-alive agent, Python's http.client) and the later phases rely on knowing where the body ends",
   },
@@ -373,6 +377,7 @@ Examples:
     9: "Static: serve the files of a folder, and nothing outside it",
     10: "Post: read request bodies, echo JSON, and refuse what cannot be read",
     11: "Keep-alive: many requests on one connection, and when to close it",
+    12: "Pipelining: requests sent without waiting, answered in order",
   },
   /** The lab tool's own messages (lab.ts, and the few words of progress.ts, watch.ts, server-process.ts). */
   lab: {
@@ -586,5 +591,6 @@ Examples:
     ...staticChecks,
     ...postChecks,
     ...keepChecks,
+    ...pipeChecks,
   },
 } as const;

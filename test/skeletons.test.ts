@@ -17,6 +17,7 @@ const firstFailure: Record<number, { id: string; status: "fail" | "error"; says:
   7: { id: "headers.unit-parse", status: "fail", says: /parseHeaders\(.*\) returned \{\}: the field "host" is missing/ },
   10: { id: "post.unit-length", status: "fail", says: /contentLength\("1e3"\) returned 1000/ },
   11: { id: "keep.unit-persistent", status: "fail", says: /persistent\("HTTP\/1\.1"\) returned false\. HTTP\/1\.1 connections stay open/ },
+  12: { id: "pipe.in-one-write", status: "fail", says: /1 of the 3 requests got an answer/ },
 };
 
 for (const phase of phases) {

@@ -92,6 +92,11 @@ export const RULES = {
   slowloris: lab(text.rules.slowlorisWhy, "RFC 9112 §9.8"),
   /** "If a Transfer-Encoding header field is present in a request and the chunked transfer coding is not the final encoding … the server MUST respond with the 400 (Bad Request) status code and then close the connection." */
   teNotFinalChunked: must("RFC 9112 §6.3 (4)"),
+  // Pipelining (phase 12 on).
+  /** "A server MUST send its responses to those requests in the same order that the requests were received." */
+  pipelineOrder: must("RFC 9112 §9.3.2"),
+  /** What a server holds for one connection stays bounded, whatever the client sends or leaves unread. */
+  boundedMemory: lab(text.rules.boundedMemoryWhy, "RFC 9112 §9.3.2"),
   /** "The origin server MUST generate an Allow header field in a 405 response". */
   allowOn405: must("RFC 9110 §15.5.6"),
   /** Methods are case-sensitive; an unknown one SHOULD get 501. */
