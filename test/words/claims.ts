@@ -259,6 +259,28 @@ export const CLAIMS: Claim[] = [
       return { holds: differ.length === 0 && index.status === 404, saw: `${differ.length === 0 ? `the ${targets.length} routes answer as phase 8's` : differ.join("; ")}; /index.html: ${shown(index)}` };
     },
   },
+  {
+    phase: 11,
+    quote: "On the untouched skeleton, the check of `persistent` fails first: it returns `false` for everything, and `persistent(\"HTTP/1.1\", undefined)` must be `true`.",
+    probes: "grades the skeleton: the first failure is 11.2, persistent(\"HTTP/1.1\") returned false",
+    probe: failsFirst("11.2", 'persistent("HTTP/1.1") returned false.'),
+  },
+  {
+    phase: 11,
+    quote: "Untouched, it closes the connection after every answer, as phase 10 does.",
+    probes: "two requests on one connection: the first answered with Connection: close, then the close, the second unanswered",
+    async probe({ start }) {
+      const { port } = await start();
+      const answer = await ask(port, get("/about"));
+      return { holds: answer.status === 200 && /\bclose\b/i.test(answer.fields.get("connection") ?? "") && answer.ending === "server-closed", saw: shown(answer) };
+    },
+  },
+  {
+    phase: 12,
+    quote: "On the untouched skeleton, the check of three requests in one write fails first: 1 of the 3 requests got an answer.",
+    probes: "grades the skeleton: the first failure is 12.3, with those words",
+    probe: failsFirst("12.3", "1 of the 3 requests got an answer"),
+  },
 ];
 
 /** The files under a folder, as paths relative to it ("docs/index.html"). */

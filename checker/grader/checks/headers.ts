@@ -349,6 +349,8 @@ export const headersEveryResponse: Check = {
     // The first exchange is kept: 7.x (Date) compares it with a later one.
     const first = await ctx.memo("headers.first-date", () => datedAnswer(ctx));
     const unknown = randomPath(ctx);
+    // A second draw, unused: the run's later words (from the same seed) stay as they were recorded.
+    randomPath(ctx);
     const probes: Array<{ label: string; answer: () => Promise<Asked>; head?: boolean; refused?: boolean }> = [
       { label: "GET /about", answer: async () => first.answer },
       { label: `GET ${unknown}`, answer: () => asked(ctx, request("GET", unknown)) },

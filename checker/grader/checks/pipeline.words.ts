@@ -97,11 +97,11 @@ export const pipeChecks = {
   ]),
   "pipe.refusal-behind-slow": check("a refused head behind GET /slow: its 400 waits its turn, and is the last", [
     "A refusal is an answer like any other: it goes out after the answers in front of it, and then the connection ends.",
-    "The head that comes during an answer waits in received; it is read, and refused, at its turn.",
+    "The head that comes during an answer waits in received: it is read, and refused, at its turn.",
   ]),
   "pipe.continue": check("Expect: 100-continue behind GET /slow: the 100 comes at its turn", [
     "A 100 Continue is an answer too: it goes out after the answers in front of its request, never in the middle of them.",
-    "The head with Expect is read at its turn, after the answer in front of it; then the 100 goes out.",
+    "The head with Expect is read at its turn, after the answer in front of it, and only then does the 100 go out.",
   ]),
   "pipe.backpressure": check("a client that pipelines 64 MiB and reads nothing: the server's memory stays bounded", [
     "A client may send requests and not read the answers. A server that goes on answering into its socket holds every answer in memory.",
