@@ -314,7 +314,8 @@ export function whyNoResponse(ctx: CheckContext, asked: Asked): Finding | null {
   }
   if (asked.openAfterCloseMs !== null) {
     return {
-      message: text.common.saidCloseStayedOpen(seconds(asked.openAfterCloseMs)),
+      // 0: a server of this run was seen not to close before, and this time the checker did not wait again.
+      message: asked.openAfterCloseMs === 0 ? text.common.saidCloseStayedOpenAgain(seconds(CLOSE_WAIT_MS)) : text.common.saidCloseStayedOpen(seconds(asked.openAfterCloseMs)),
       expected: text.common.saidCloseStayedOpenExpected,
       hint: text.common.saidCloseStayedOpenHint,
       rule: RULES.closeAfterClose,

@@ -517,7 +517,7 @@ export const keepIdle: Check = {
       const closed = await talk.waitForEnd(keepAliveMs + graceMs);
       const unread = talk.unread;
       if (unread.length > 0 && !/^HTTP\/1\.[01] 408 /.test(unread.toString("latin1"))) return fail(words.idleSentOther(JSON.stringify(unread.subarray(0, 40).toString("latin1"))));
-      if (!closed) return fail(words.idleStillOpen(`${(keepAliveMs + graceMs) / 1000} s`, keepAliveMs));
+      if (!closed) return { ...fail(words.idleStillOpen(`${(keepAliveMs + graceMs) / 1000} s`, keepAliveMs)), hint: words.idleValueHint };
       const afterMs = (talk.connection.endedAtMs ?? 0) - answeredAt;
       // Sooner than three quarters of it is a shorter deadline than the one the server was given.
       if (afterMs < keepAliveMs * 0.75) return fail(words.idleClosedTooSoon(afterMs, keepAliveMs));
@@ -548,10 +548,12 @@ export const keepSlowloris: Check = {
       // one ends, at its head deadline (1 s); one that serves everyone answers in milliseconds.
       const fresh = await ask(ctx, [{ data: get("/about") }], { timeoutMs: SLOWLORIS_ANSWER_MS });
       const status = fresh.response?.statusLine?.status ?? null;
-      if (status !== 200) {
-        const limited = status === 503 && fresh.response !== null && saysClose(fresh.response);
+      // An answer that came only once the checker had half-closed is one the fresh client waited for.
+      const late = fresh.answeredAfterClientClosed;
+      if (status !== 200 || late) {
+        const limited = !late && status === 503 && fresh.response !== null && saysClose(fresh.response);
         if (!limited) {
-          const blocked = fresh.response === null && !fresh.result.connectError;
+          const blocked = late || (fresh.response === null && !fresh.result.connectError);
           const why = whyNoResponse(ctx, fresh);
           return {
             ...(why ?? {}),
@@ -674,7 +676,7 @@ export const clientFetchReuse: Check = {
     const requests = 5;
     const client = `${THIS_NODE}'s fetch`;
     const proxy = await RecordingProxy.start(ctx.host, ctx.port);
-    const tryIt = `curl -sv -o /dev/null -o /dev/null http://127.0.0.1:${ctx.tryPort}/about http://127.0.0.1:${ctx.tryPort}/about 2>&1 | grep -i -e connect -e re-us`;
+    const tryIt = `node -e "const net=require('net');let n=0;const s=net.createServer(c=>{n++;c.pipe(net.connect(${ctx.tryPort},'127.0.0.1')).pipe(c)}).listen(0,async()=>{const u='http://127.0.0.1:'+s.address().port+'/about';for(let i=0;i<${requests};i++){await (await fetch(u)).text();await new Promise(r=>setTimeout(r,10))}console.log(n,'connections');process.exit()})"`;
     try {
       for (let i = 1; i <= requests; i++) {
         const name = ctx.rng.word(5);

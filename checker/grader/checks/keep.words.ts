@@ -70,7 +70,7 @@ export const keepWords = {
   emptyLineRefused: (status: number | null) =>
     `The GET got ${status === null ? "no answer" : status}: an empty line came before its request line. A server SHOULD skip empty lines before a request line (some clients send one after a body).`,
   bodyNextExpected: "200 for the POST (the echo), then 200 for the GET: the next request starts on the byte after the body",
-  emptyLineHint: "Skip the empty lines (\r\n, or a bare \n) in front of a request line before reading it: skipEmptyLines(received) at the start of readRequest.",
+  emptyLineHint: "Skip the empty lines (\\r\\n, or a bare \\n) in front of a request line before reading it: skipEmptyLines(received) at the start of readRequest.",
   bodyNextHint: "The body is exactly Content-Length bytes; what comes after them stays in received for the next request: received = received.subarray(bodyLength ?? 0).",
   forUnreadBody: (label: string) => `${label} with a body its route does not read, then a GET on the same connection:`,
   unreadBodyAsRequest: (status: number | null) =>
@@ -94,6 +94,7 @@ export const keepWords = {
     `The connection was closed ${s(afterMs)} after its last answer: before KEEP_ALIVE_MS (${s(keepAliveMs)}).`,
   idleSentOther: (first: string) => `After the last answer, with nothing asked, the server sent ${first}: only a 408 (Request Timeout) may come before an idle close.`,
   idleExpected: (keepAliveMs: number) => `each request answered while the connection is used, then a close about ${s(keepAliveMs)} after the last answer (a 408 before it is allowed)`,
+  idleValueHint: "Read KEEP_ALIVE_MS from the environment, in milliseconds (the checker sets it short): Number(process.env.KEEP_ALIVE_MS ?? 5000).",
   idleHint: "Start the idle deadline when an answer has gone out (TODO 4: deadline(KEEP_ALIVE_MS, idleTimeout) in serve), and replace it when the next request's first byte comes.",
   // Slowloris.
   slowlorisBlocked: (stalled: number, seconds: string) =>
@@ -141,12 +142,12 @@ export const keepWords = {
   agentBody: (client: string, n: number, got: string, want: string) => `${client} got ${got} for request ${n}, where ${want} was expected.`,
   agentExpected: (requests: number, most: number) => `${requests} answers, over at most ${most} connections`,
   fetchConnections: (client: string, requests: number, connections: number) =>
-    `${client} sent ${requests} requests one after another and needed ${connections} connections: it uses a connection again only when the answer before left it open.`,
+    `${client} sent ${requests} requests one after another and needed ${connections} connections: it uses a connection again only while the server keeps it open.`,
   curlConnections: (client: string, urls: number, connections: number) =>
     `${client} fetched ${urls} URLs and needed ${connections} connections: it says "Re-using existing connection" only when the answer before left it open.`,
   curlFailed: (client: string, why: string) => `${client} failed: ${why}`,
   reuseExpected: (requests: number, connections = 1) => `${requests} answers over ${connections === 1 ? "one connection" : `at most ${connections} connections`}`,
-  reuseHint: "The answers must leave the connection open: no Connection: close for an HTTP/1.1 request that did not ask for it, and the next request read from the same socket.",
+  reuseHint: "Leave each connection open after its answer, and open while idle for KEEP_ALIVE_MS: no Connection: close for an HTTP/1.1 request that did not ask for it, no close of a connection the client still uses.",
 };
 
 export const keepChecks = {
