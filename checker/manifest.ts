@@ -115,7 +115,6 @@ import {
   KEEP_CONTRACT,
 } from "./grader/checks/keep.ts";
 import {
-  clientUndiciPipelining,
   pipeBackpressure,
   pipeCloseInMiddle,
   pipeContinue,
@@ -489,7 +488,6 @@ export const phases: Phase[] = [
       pipeRefusalBehindSlow,
       pipeContinue,
       pipeBackpressure,
-      clientUndiciPipelining,
       keepUnitPersistent,
       keepTwoRequests,
       keepCloseAsked,

@@ -5,7 +5,9 @@
  * instead of 404 for a climb, the biggest head limit the contract allows, "5, 5" or a chunked body
  * refused with 400; on kept connections: Connection: keep-alive said where it is the default, a
  * 408 before an idle close, 400 for HTTP/2.0, a connection limit that answers 503, a longer wait
- * for a connection's first request), and must pass every check of its phase.
+ * for a connection's first request; in a pipeline: Connection: close on the first of several
+ * requests instead of pipelining, a cap of 100 requests a connection, keep-alive said), and must
+ * pass every check of its phase.
  */
 import { expect, test } from "vitest";
 import type { BrokenCase } from "./broken/cases.ts";
@@ -200,6 +202,39 @@ const lookAlikes: Array<Pick<BrokenCase, "name" | "phase" | "base" | "mistake" |
       ["const KEEP_ALIVE_MS = Number(process.env.KEEP_ALIVE_MS ?? 5000);", "const KEEP_ALIVE_MS = Number(process.env.KEEP_ALIVE_MS ?? 5000);\nconst FIRST_BYTE_MS = 10_000;"],
       ["    // The first request's whole head has HEAD_TIMEOUT_MS from now.\n    deadline(HEAD_TIMEOUT_MS, headTimeout);", "    idle = true;\n    deadline(FIRST_BYTE_MS, idleTimeout);"],
     ],
+  },
+  {
+    name: "12-closes-instead-of-pipelining",
+    phase: 12,
+    base: "solutions/12-pipelining/server.ts",
+    mistake: "does not pipeline: a request with another already received behind it gets Connection: close and is the last (the client sends the rest again, RFC 9112 §9.6)",
+    patch: [
+      ["async function handleRequest(socket: net.Socket, request: ReadHead, body: Buffer | null): Promise<boolean> {", "async function handleRequest(socket: net.Socket, request: ReadHead, body: Buffer | null, last = false): Promise<boolean> {"],
+      ["  if (persistent(version, request.headers.connection)) connection", "  if (!last && persistent(version, request.headers.connection)) connection"],
+      ["    const serve = async (read: ReadHead, body: Buffer | null) => {", "    const serve = async (read: ReadHead, body: Buffer | null, last = false) => {"],
+      ["      const keep = await handleRequest(socket, read, body);", "      const keep = await handleRequest(socket, read, body, last);"],
+      ["      void serve(whole, body);\n", "      // No pipelining here: a request with more behind it gets the last answer.\n      void serve(whole, body, skipEmptyLines(received).length > 0);\n"],
+    ],
+  },
+  {
+    name: "12-hundred-requests-a-connection",
+    phase: 12,
+    base: "solutions/12-pipelining/server.ts",
+    mistake: "serves at most 100 requests on a connection: the answer to the 100th says Connection: close",
+    patch: [
+      ["async function handleRequest(socket: net.Socket, request: ReadHead, body: Buffer | null): Promise<boolean> {", "async function handleRequest(socket: net.Socket, request: ReadHead, body: Buffer | null, last = false): Promise<boolean> {"],
+      ["  if (persistent(version, request.headers.connection)) connection", "  if (!last && persistent(version, request.headers.connection)) connection"],
+      ["const DRAIN_MS = 1000;\n", "const DRAIN_MS = 1000;\n// The most requests one connection serves.\nconst MAX_REQUESTS = 100;\n"],
+      ["    let done = false;\n", "    let done = false;\n    // Requests answered on this connection.\n    let served = 0;\n"],
+      ["      const keep = await handleRequest(socket, read, body);", "      served += 1;\n      const keep = await handleRequest(socket, read, body, served >= MAX_REQUESTS);"],
+    ],
+  },
+  {
+    name: "12-says-keep-alive",
+    phase: 12,
+    base: "solutions/12-pipelining/server.ts",
+    mistake: 'answers every kept request with an explicit "Connection: keep-alive" (HTTP/1.1 stays open without it)',
+    patch: [['connection = version === "HTTP/1.0" ? "keep-alive" : null;', 'connection = "keep-alive";']],
   },
 ];
 

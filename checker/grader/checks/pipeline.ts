@@ -3,11 +3,10 @@
  * one answered, once, in the order it came, however the writes cut them and whatever is slow;
  * the last answer (Connection: close, a refusal) ends the pipeline; HEAD, 100 Continue and side
  * effects keep their place; memory stays bounded for a client that pipelines much and reads
- * nothing; and a real pipelining client (undici's Client).
+ * nothing.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import net from "node:net";
-import { Client } from "undici";
 import { header, readResponse, type ParsedResponse } from "../http-reader.ts";
 import { RULES, type Rule } from "../http-rules.ts";
 import { Conversation } from "../conversation.ts";
@@ -428,41 +427,3 @@ export const pipeBackpressure: Check = {
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
-
-// ---------------------------------------------------------------------------------------------
-// A real pipelining client.
-
-export const clientUndiciPipelining: Check = {
-  id: "client.undici-pipelining",
-  ...text.checks["client.undici-pipelining"],
-  requires: ["pipe.in-one-write"],
-  async run(ctx) {
-    const depth = 10;
-    const client = new Client(`http://${ctx.host}:${ctx.port}`, { pipelining: depth, headersTimeout: replyTimeout(ctx), bodyTimeout: replyTimeout(ctx) });
-    const tryIt = `node -e "const {Client}=require('undici');const c=new Client('http://127.0.0.1:${ctx.tryPort}',{pipelining:${depth}});Promise.all(Array.from({length:${depth}},(_,i)=>c.request({path:'/hello/n'+i,method:'GET'}).then(r=>r.body.text()))).then(console.log,console.error).finally(()=>c.close())"`;
-    try {
-      const names = Array.from({ length: depth * 2 }, () => ctx.rng.word(5));
-      const answers = await Promise.all(
-        names.map(async (name) => {
-          try {
-            const response = await client.request({ path: `/hello/${name}`, method: "GET" });
-            const body = await response.body.text();
-            return { name, status: response.statusCode, body };
-          } catch (error) {
-            return { name, error: (error as Error).message };
-          }
-        }),
-      );
-      for (const [index, answer] of answers.entries()) {
-        if ("error" in answer) return { message: words.undiciFailed(index + 1, answer.error ?? ""), expected: words.undiciExpected(names.length, depth), tryIt };
-        if (answer.status !== 200 || answer.body !== `Hello, ${answer.name}!`) {
-          return { message: words.undiciWrong(index + 1, `${answer.status} ${JSON.stringify(answer.body.slice(0, 60))}`, JSON.stringify(`Hello, ${answer.name}!`)), expected: words.undiciExpected(names.length, depth), rule: RULES.pipelineOrder, tryIt };
-        }
-      }
-      return null;
-    } finally {
-      await client.destroy().catch(() => {});
-    }
-  },
-};
-

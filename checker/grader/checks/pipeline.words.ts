@@ -56,10 +56,6 @@ export const pipeWords = {
     `Once the client read, ${answers} of the ${whole} whole requests the server had taken were answered (statuses: ${statuses || "none"}, ${received} in all).`,
   backpressureExpected:
     "the server stops taking requests while its answers are not read (a bounded memory), and once they are read, every request it took is answered in order",
-  // undici.
-  undiciFailed: (n: number, why: string) => `undici's Client with pipelining failed on request ${n}: ${why}`,
-  undiciWrong: (n: number, got: string, want: string) => `undici's Client with pipelining got ${got} for request ${n}, where 200 ${want} was expected.`,
-  undiciExpected: (count: number, depth: number) => `${count} answers, ${depth} requests in flight at a time, each with its own body`,
 };
 
 export const pipeChecks = {
@@ -106,9 +102,5 @@ export const pipeChecks = {
   "pipe.backpressure": check("a client that pipelines 64 MiB and reads nothing: the server's memory stays bounded", [
     "A client may send requests and not read the answers. A server that goes on answering into its socket holds every answer in memory.",
     "Wait for \"drain\" before the next answer when write() returned false, and stop reading (socket.pause) while more than a head's worth waits (TODO 3).",
-  ]),
-  "client.undici-pipelining": check("undici's Client with pipelining: 10 requests in flight, each gets its own answer", [
-    "undici sends up to 10 requests before the first answer comes, and matches each answer to its request by order.",
-    "Answer each request once, in order: any answer missing, doubled or out of place gives a request another's body.",
   ]),
 };

@@ -1,0 +1,4 @@
+// Broken variants of phase 12 (see test/broken/cases.ts).
+import { brokenSuite } from "./broken/suite.ts";
+
+brokenSuite(12);
