@@ -11,7 +11,7 @@ export const pipeWords = {
   answeredOpen: (answered: number, sent: number, seconds: number) =>
     `${answered} of the ${sent} requests got an answer; then nothing came for ${seconds} s, and the connection was still open. The requests behind the last answer were already there, whole: they wait in the buffer for bytes that will not come.`,
   answeredClosed: (answered: number, sent: number) =>
-    `${answered} of the ${sent} requests got an answer, and then the server closed the connection: the requests behind them were never answered. Answering only the first of several pipelined requests is not allowed (RFC 9112 §9.3.2); a server that closes after one must say Connection: close in that answer.`,
+    `${answered} of the ${sent} requests got an answer, and then the server closed the connection: the requests behind them, already there and whole, were never answered. Answering only some of several pipelined requests is not allowed (RFC 9112 §9.3.2); a server may end a pipeline only with an answer that says Connection: close, and this one did not.`,
   notAResponse: (n: number, bytes: number) =>
     `Where answer ${n} should start, ${bytes} bytes came that start no response: the answer before it was longer than its Content-Length said.`,
   outOfOrder: (n: number, label: string, other: number, otherLabel: string) =>
