@@ -33,18 +33,18 @@ export const KEEP_CONTRACT = {
 };
 
 /** A request head with the checker's usual fields; `fields` come last, in order. */
-function head(method: string, target: string, fields: string[] = [], version = "HTTP/1.1"): string {
+export function head(method: string, target: string, fields: string[] = [], version = "HTTP/1.1"): string {
   return `${method} ${target} ${version}\r\nHost: localhost\r\nUser-Agent: http-lab-checker\r\n${fields.map((field) => `${field}\r\n`).join("")}\r\n`;
 }
 
-const get = (target: string, fields: string[] = [], version?: string): string => head("GET", target, fields, version);
+export const get = (target: string, fields: string[] = [], version?: string): string => head("GET", target, fields, version);
 
 /** The Connection field's tokens, in lowercase. */
 function tokens(response: ParsedResponse): string[] {
   return (header(response, "connection") ?? "").split(",").map((token) => token.trim().toLowerCase());
 }
 
-const saysClose = (response: ParsedResponse): boolean => tokens(response).includes("close");
+export const saysClose = (response: ParsedResponse): boolean => tokens(response).includes("close");
 
 /** A new connection to the server, or the finding that it could not be made. */
 async function converse(ctx: CheckContext): Promise<Conversation | Finding> {

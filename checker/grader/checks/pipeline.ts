@@ -7,13 +7,13 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import net from "node:net";
-import { header, readResponse, type ParsedResponse } from "../http-reader.ts";
+import { readResponse, type ParsedResponse } from "../http-reader.ts";
 import { RULES, type Rule } from "../http-rules.ts";
 import { Conversation } from "../conversation.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
 import { replyTimeout, writeAfterClose } from "./common.ts";
-import { conversationEvidence } from "./keep.ts";
+import { conversationEvidence, get, head, saysClose } from "./keep.ts";
 
 const words = text.pipe;
 
@@ -28,14 +28,6 @@ export const PIPE_CONTRACT = {
   /** Each flooded request carries a field this long (and its answer, GET /headers, holds it). */
   floodFieldBytes: 16 * 1024,
 };
-
-function head(method: string, target: string, fields: string[] = []): string {
-  return `${method} ${target} HTTP/1.1\r\nHost: localhost\r\nUser-Agent: http-lab-checker\r\n${fields.map((field) => `${field}\r\n`).join("")}\r\n`;
-}
-
-const get = (target: string, fields: string[] = []): string => head("GET", target, fields);
-
-const saysClose = (response: ParsedResponse): boolean => (header(response, "connection") ?? "").split(",").some((token) => token.trim().toLowerCase() === "close");
 
 /** A request of a pipeline, and what its answer must be. */
 interface Step {
