@@ -55,8 +55,10 @@ export function weekOfDays(now: number = Date.now()): MovedDay[] {
  */
 export function runOnMovedClock(library: string, day: MovedDay, files: string[], pattern?: string): Promise<{ ok: boolean; output: string }> {
   const env: Record<string, string> = {};
-  // The outer vitest's own variables would make the inner one think it is a worker of the outer.
-  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !/^(VITEST|TINYPOOL|NODE_OPTIONS$)/.test(name)) env[name] = value;
+  // The outer vitest's own variables would make the inner one think it is a worker of the outer;
+  // and the inner one runs the files it is given whichever Node line the outer run was assigned
+  // them on (LAB_NODE_LINE_INDEX, vitest.config.ts).
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !/^(VITEST|TINYPOOL|NODE_OPTIONS$|LAB_NODE_LINE_INDEX$)/.test(name)) env[name] = value;
   Object.assign(env, {
     LD_PRELOAD: library,
     FAKETIME: `+${day.offsetSeconds}`,
