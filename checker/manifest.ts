@@ -5,6 +5,7 @@
  * beginner should fix things.
  */
 import type { Phase } from "./types.ts";
+import { gzipChecks } from "./grader/checks/gzip.ts";
 import { start } from "./grader/checks/start.ts";
 import { bindCloses, bindLogs, bindPrints, bindSeveral } from "./grader/checks/bind.ts";
 import { surviveHello, surviveReset, surviveSilent } from "./grader/checks/survive.ts";
@@ -477,6 +478,75 @@ export const phases: Phase[] = [
       start,
       // First: the pipelined GET / below counts visits.
       counterFirstVisit,
+      pipeInOneWrite,
+      pipeFinAfter,
+      pipeSplitReads,
+      pipePosts,
+      pipeSlowFirst,
+      pipeCounterOrder,
+      pipeHead,
+      pipeCloseInMiddle,
+      pipeRefusalBehindSlow,
+      pipeContinue,
+      pipeBackpressure,
+      keepUnitPersistent,
+      keepTwoRequests,
+      keepCloseAsked,
+      keepHttp10,
+      keepBodyThenNext,
+      keepUnreadBody,
+      keepRefusalCloses,
+      keepSmuggling,
+      keepIdle,
+      keepSlowloris,
+      clientCurlReuse,
+      clientFetchReuse,
+      clientAgentKeepAlive,
+      postEcho,
+      postBodyPieces,
+      postLarge,
+      postExactLength,
+      postBadJson,
+      postContentType,
+      postLengthRequired,
+      postBadLength,
+      postTooLarge,
+      postTransferEncoding,
+      postExpect,
+      postForm,
+      clientCurlPost,
+      clientFetchPost,
+      clientHttpPieces,
+      routePages,
+      routeNotFound,
+      routeMethodNotAllowed,
+      headersEveryResponseKept,
+      queryPath,
+      staticFiles,
+      threadsSlowRoute,
+      threadsConcurrent,
+      ...requestShapes,
+      ...survival,
+    ],
+  },
+  {
+    number: 13,
+    slug: "gzip",
+    title: text.phases[13],
+    dir: "phases/13-gzip",
+    solution: "solutions/13-gzip/server.ts",
+    skeleton: "phases/13-gzip/.spec/skeleton.ts",
+    site: true,
+    env: ({ slowMs, site }) => ({ SLOW_MS: String(slowMs), KEEP_ALIVE_MS: String(KEEP_CONTRACT.keepAliveMs), ...(site ? { WEB_ROOT: site.root } : {}) }),
+    // acceptsGzip() (TODO 1); a long text file compressed when asked in any spelling, and only
+    // then (TODO 2); Vary (TODO 3); what is not worth it; HEAD, 304 and a route's answer (TODO 4);
+    // compressed answers framed right in a pipeline; real clients that decompress; then phase
+    // 12's pipelines and everything before.
+    checks: [
+      start,
+      // First: the pipelined GET / of phase 12 counts visits.
+      counterFirstVisit,
+      ...gzipChecks,
       pipeInOneWrite,
       pipeFinAfter,
       pipeSplitReads,

@@ -30,6 +30,7 @@ import { staticChecks, staticWords } from "./grader/checks/static.words.ts";
 import { postChecks, postWords } from "./grader/checks/post.words.ts";
 import { keepChecks, keepWords } from "./grader/checks/keep.words.ts";
 import { pipeChecks, pipeWords } from "./grader/checks/pipeline.words.ts";
+import { gzipChecks, gzipWords } from "./grader/checks/gzip.words.ts";
 
 /** Phase 5's numbers, read by its checks (threads.ts) and its words. */
 export { BURST, CLIENTS } from "./grader/checks/threads.words.ts";
@@ -123,6 +124,7 @@ export const text = {
   post: postWords,
   keep: keepWords,
   pipe: pipeWords,
+  gzip: gzipWords,
   serve: {
     usage: (phases: string) =>
       `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N] [--solution]\nRuns your own server of that phase until Ctrl-C; with --solution, the lab's reference solution instead (instructors). Phases: ${phases}.`,
@@ -280,6 +282,14 @@ export const text = {
       "a client that sends half a head and stops must cost the server one idle connection and nothing more: other clients are served meanwhile, and the stalled connection ends at its head deadline (1 s from its start, the lab's number)",
     boundedMemoryWhy:
       "the RFC sets no limit, and the client decides how much it sends and whether it reads; a server that goes on reading and answering into a socket nobody reads holds every answer, so it reads no more while its answers wait, and answers next only once the last has left (TCP then holds the client back)",
+    gzipOnlyWhenAskedWhy:
+      "without Accept-Encoding the RFC lets a server send any coding, but nc, curl without --compressed and a student's own client show gzip as binary: the lab compresses only for a client that says it reads gzip",
+    gzipWhenAskedWhy: "the RFC never obliges a server to compress; the phase's contract does, for text of a few KiB or more asked for with gzip, because that is what the phase teaches",
+    gzipWorthItWhy:
+      "gzip's frame alone is about 20 bytes, so a body of a few bytes gets longer, and PNG, JPEG, GIF and WebP are compressed already: compressing them costs time at both ends and saves nothing",
+    typeOfTheContentWhy: "Content-Encoding compresses a representation without losing the identity of its media type: the Content-Type stays text/plain, not application/gzip, or the client cannot tell what it decoded",
+    varyWhy:
+      "the RFC says SHOULD; the lab asks for it, because a cache that stores a gzip answer without Vary hands it to clients that cannot read gzip, and one that stores the plain answer serves it to those that could have had gzip",
     contentLengthWhy:
       "phases 3 to 5 ask for Content-Length, because the clients a student tries (node:http's keep-alive agent, Python's http.client) and the later phases rely on knowing where the body ends",
   },
@@ -378,6 +388,7 @@ Examples:
     10: "Post: read request bodies, echo JSON, and refuse what cannot be read",
     11: "Keep-alive: many requests on one connection, and when to close it",
     12: "Pipelining: requests sent without waiting, answered in order",
+    13: "Compression: gzip for a client that asks, with Vary",
   },
   /** The lab tool's own messages (lab.ts, and the few words of progress.ts, watch.ts, server-process.ts). */
   lab: {
@@ -592,5 +603,6 @@ Examples:
     ...postChecks,
     ...keepChecks,
     ...pipeChecks,
+    ...gzipChecks,
   },
 } as const;

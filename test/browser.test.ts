@@ -67,6 +67,35 @@ describe.skipIf(missing)("phase 9 with --browser: the checker's page, its styles
   });
 });
 
+describe.skipIf(missing)("phase 13 with --browser: a long text file, compressed on the way", () => {
+  test("the solution passes: Chromium shows the file, and it came compressed", async () => {
+    const label = "solutions/13-gzip/server.ts";
+    const graded = await grade(13, { kind: "file", file: path.join(ROOT, label), label }, { browser: true });
+    const result = graded.report.results.find((r) => r.id === "client.chromium-compressed");
+    expect(result?.status, graded.text).toBe("pass");
+    expect(graded.firstProblem, graded.text).toBeUndefined();
+  });
+
+  test("a server that labels raw deflate as gzip fails it: Chromium shows ERR_CONTENT_DECODING_FAILED", async () => {
+    const graded = await gradeBroken(
+      {
+        name: "browser-13-raw-deflate-as-gzip",
+        phase: 13,
+        base: "solutions/13-gzip/server.ts",
+        mistake: "compresses with deflateRaw and says Content-Encoding: gzip",
+        patch: [['import { gzip } from "node:zlib";', 'import { deflateRaw as gzip } from "node:zlib";']],
+        firstFailure: "gzip.compressed",
+        says: /does not decode as gzip/,
+      },
+      { browser: true },
+    );
+    const result = graded.report.results.find((r) => r.id === "client.chromium-compressed");
+    expect(result?.status, graded.text).toBe("fail");
+    expect(result!.finding!.message, graded.text).toMatch(/^Chromium failed: net::ERR_CONTENT_DECODING_FAILED/);
+    await expectRecord(graded.text, "browser-13-raw-deflate-as-gzip.txt");
+  });
+});
+
 if (missing) {
   test.skip(`chromium is not installed: the --browser tests are skipped (${INSTALL_CHROMIUM})`, () => {});
 }

@@ -6,7 +6,9 @@
  * refused with 400; on kept connections: Connection: keep-alive said where it is the default, a
  * 408 before an idle close, 400 for HTTP/2.0, a connection limit that answers 503, a longer wait
  * for a connection's first request; in a pipeline: Connection: close on the first of several
- * requests instead of pipelining, a cap of 100 requests a connection, keep-alive said), and must
+ * requests instead of pipelining, a cap of 100 requests a connection, keep-alive said; for gzip:
+ * deflate or br where the client prefers them, Vary on every answer or in lowercase in a list, a
+ * threshold of 200 or 4000 bytes, gzip at level 9 with a name and a time in its header), and must
  * pass every check of its phase.
  */
 import { expect, test } from "vitest";
@@ -235,6 +237,162 @@ const lookAlikes: Array<Pick<BrokenCase, "name" | "phase" | "base" | "mistake" |
     base: "solutions/12-pipelining/server.ts",
     mistake: 'answers every kept request with an explicit "Connection: keep-alive" (HTTP/1.1 stays open without it)',
     patch: [['connection = version === "HTTP/1.0" ? "keep-alive" : null;', 'connection = "keep-alive";']],
+  },
+  {
+    name: "13-prefers-deflate",
+    phase: 13,
+    base: "solutions/13-gzip/server.ts",
+    mistake: 'also speaks deflate (the zlib format) and follows the weights: "deflate, gzip;q=0.5" gets deflate, and so does "gzip;q=0, *"; a tie gets gzip',
+    patch: [
+      ['import { gzip } from "node:zlib";', 'import { deflate, gzip } from "node:zlib";'],
+      ["const gzipAsync = promisify(gzip);", "const gzipAsync = promisify(gzip);\nconst deflateAsync = promisify(deflate);"],
+      [
+        "/** Whether a body of this Content-Type shrinks when compressed",
+        [
+          "/** The weight a request gives a coding (by any of its names): its own entry's, else *'s, else 0. */",
+          "function weightOf(acceptEncoding: string | undefined, names: string[]): number {",
+          "  let named: number | null = null;",
+          "  let any: number | null = null;",
+          '  for (const entry of (acceptEncoding ?? "").split(",")) {',
+          '    const [coding = "", ...parameters] = entry.split(";").map((part) => part.replace(/^[ \\t]+|[ \\t]+$/g, ""));',
+          '    const q = parameters.find((parameter) => /^q[ \\t]*=/i.test(parameter))?.replace(/^q[ \\t]*=[ \\t]*/i, "");',
+          "    const weight = q === undefined ? 1 : QVALUE.test(q) ? Number(q) : NaN;",
+          "    if (Number.isNaN(weight)) continue;",
+          "    if (names.includes(coding.toLowerCase())) named = Math.max(named ?? 0, weight);",
+          '    else if (coding === "*") any = Math.max(any ?? 0, weight);',
+          "  }",
+          "  return named ?? any ?? 0;",
+          "}",
+          "",
+          "/** Whether a body of this Content-Type shrinks when compressed",
+        ].join("\n"),
+      ],
+      [
+        '  if (!acceptsGzip(acceptEncoding)) return { body, fields: { Vary: "Accept-Encoding" } };',
+        [
+          "  // deflate when the client likes it better than gzip (or gzip not at all); on a tie, gzip.",
+          '  const deflateWeight = weightOf(acceptEncoding, ["deflate"]);',
+          '  if (deflateWeight > weightOf(acceptEncoding, ["gzip", "x-gzip"])) return { body: await deflateAsync(body), fields: { "Content-Encoding": "deflate", Vary: "Accept-Encoding" } };',
+          '  if (!acceptsGzip(acceptEncoding)) return { body, fields: { Vary: "Accept-Encoding" } };',
+        ].join("\n"),
+      ],
+    ],
+  },
+  {
+    name: "13-brotli-when-preferred",
+    phase: 13,
+    base: "solutions/13-gzip/server.ts",
+    mistake: "also speaks br, and sends it when the request names br with a weight at least gzip's (curl --compressed asks for deflate, gzip, br, zstd)",
+    patch: [
+      ['import { gzip } from "node:zlib";', 'import { brotliCompress, constants, gzip } from "node:zlib";'],
+      [
+        "const gzipAsync = promisify(gzip);",
+        [
+          "const gzipAsync = promisify(gzip);",
+          "const brotliAsync = promisify(brotliCompress);",
+          "// Quality 5: brotli's default (11) is for files compressed once ahead of time, too slow for each request.",
+          "const BROTLI_OPTIONS = { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } };",
+        ].join("\n"),
+      ],
+      [
+        "/** Whether a body of this Content-Type shrinks when compressed",
+        [
+          "/** The weight a request gives a coding (by any of its names): its own entry's, else *'s (when `star`), else 0. */",
+          "function weightOf(acceptEncoding: string | undefined, names: string[], star = true): number {",
+          "  let named: number | null = null;",
+          "  let any: number | null = null;",
+          '  for (const entry of (acceptEncoding ?? "").split(",")) {',
+          '    const [coding = "", ...parameters] = entry.split(";").map((part) => part.replace(/^[ \\t]+|[ \\t]+$/g, ""));',
+          '    const q = parameters.find((parameter) => /^q[ \\t]*=/i.test(parameter))?.replace(/^q[ \\t]*=[ \\t]*/i, "");',
+          "    const weight = q === undefined ? 1 : QVALUE.test(q) ? Number(q) : NaN;",
+          "    if (Number.isNaN(weight)) continue;",
+          "    if (names.includes(coding.toLowerCase())) named = Math.max(named ?? 0, weight);",
+          '    else if (coding === "*") any = Math.max(any ?? 0, weight);',
+          "  }",
+          "  return named ?? (star ? (any ?? 0) : 0);",
+          "}",
+          "",
+          "/** Whether a body of this Content-Type shrinks when compressed",
+        ].join("\n"),
+      ],
+      [
+        '  if (!acceptsGzip(acceptEncoding)) return { body, fields: { Vary: "Accept-Encoding" } };',
+        [
+          "  // br only when the client names it (not through *), and likes it at least as well as gzip.",
+          '  const brWeight = weightOf(acceptEncoding, ["br"], false);',
+          '  if (brWeight > 0 && brWeight >= weightOf(acceptEncoding, ["gzip", "x-gzip"])) return { body: await brotliAsync(body, BROTLI_OPTIONS), fields: { "Content-Encoding": "br", Vary: "Accept-Encoding" } };',
+          '  if (!acceptsGzip(acceptEncoding)) return { body, fields: { Vary: "Accept-Encoding" } };',
+        ].join("\n"),
+      ],
+    ],
+  },
+  {
+    name: "13-vary-everywhere",
+    phase: 13,
+    base: "solutions/13-gzip/server.ts",
+    mistake: "says Vary: Accept-Encoding on every response (a PNG, a small page, a 404 too), not only where the coding could differ",
+    patch: [["    ...Object.entries(fields).map(", '    // Every answer says it: simpler, and never wrong for a cache (it only keeps more copies).\n    ...Object.entries({ Vary: "Accept-Encoding", ...fields }).map(']],
+  },
+  {
+    name: "13-vary-accept-lowercase",
+    phase: 13,
+    base: "solutions/13-gzip/server.ts",
+    mistake: 'says "Vary: Accept, accept-encoding": a list, the field name in lowercase',
+    patch: [
+      ['return { body, fields: { Vary: "Accept-Encoding" } };', 'return { body, fields: { Vary: "Accept, accept-encoding" } };'],
+      ['fields: { "Content-Encoding": "gzip", Vary: "Accept-Encoding" } };', 'fields: { "Content-Encoding": "gzip", Vary: "Accept, accept-encoding" } };'],
+      ['? { Vary: "Accept-Encoding" } : {};', '? { Vary: "Accept, accept-encoding" } : {};'],
+    ],
+  },
+  {
+    name: "13-threshold-200",
+    phase: 13,
+    base: "solutions/13-gzip/server.ts",
+    mistake: "compresses text bodies from 200 bytes on (MIN_GZIP_BYTES = 200)",
+    patch: [["const MIN_GZIP_BYTES = 1024;", "const MIN_GZIP_BYTES = 200;"]],
+  },
+  {
+    name: "13-threshold-4000",
+    phase: 13,
+    base: "solutions/13-gzip/server.ts",
+    mistake: "compresses text bodies from 4000 bytes on only (MIN_GZIP_BYTES = 4000)",
+    patch: [["const MIN_GZIP_BYTES = 1024;", "const MIN_GZIP_BYTES = 4000;"]],
+  },
+  {
+    name: "13-gzip-level-9-with-name",
+    phase: 13,
+    base: "solutions/13-gzip/server.ts",
+    mistake: "builds its own gzip frame (RFC 1952): level-9 deflate, with MTIME, XFL and a file name (FNAME) set, where node:zlib's gzip leaves them empty",
+    patch: [
+      ['import { gzip } from "node:zlib";', 'import { crc32, deflateRaw } from "node:zlib";'],
+      [
+        "const gzipAsync = promisify(gzip);",
+        [
+          "const deflateRawAsync = promisify(deflateRaw);",
+          "",
+          "/** gzip's frame (RFC 1952) around a level-9 deflate stream, its header saying when and what (a name). */",
+          "async function gzipAsync(body: Buffer, name = \"response\"): Promise<Buffer> {",
+          "  const header = Buffer.alloc(10);",
+          "  header.set([0x1f, 0x8b, 8, 0x08]); // the magic bytes, CM 8 (deflate), FLG.FNAME",
+          "  header.writeUInt32LE(Math.floor(Date.now() / 1000), 4); // MTIME: when it was compressed",
+          "  header[8] = 2; // XFL: the slowest, best compression",
+          "  header[9] = 3; // OS: Unix",
+          "  const trailer = Buffer.alloc(8);",
+          "  trailer.writeUInt32LE(crc32(body), 0);",
+          "  trailer.writeUInt32LE(body.length % 2 ** 32, 4); // ISIZE",
+          "  // FNAME is Latin-1, ended by a zero byte.",
+          '  const fileName = Buffer.from(`${name.replace(/[^\\x20-\\x7e]/g, "_")}\\0`, "latin1");',
+          "  return Buffer.concat([header, fileName, await deflateRawAsync(body, { level: 9 }), trailer]);",
+          "}",
+        ].join("\n"),
+      ],
+      [
+        "export async function encodeBody(body: Buffer, type: string, acceptEncoding: string | undefined): Promise<",
+        "export async function encodeBody(body: Buffer, type: string, acceptEncoding: string | undefined, name?: string): Promise<",
+      ],
+      ["  return { body: await gzipAsync(body), fields:", "  return { body: await gzipAsync(body, name), fields:"],
+      ['encodeBody(await readFile(file), type, headers["accept-encoding"]);', 'encodeBody(await readFile(file), type, headers["accept-encoding"], path.basename(file));'],
+    ],
   },
 ];
 

@@ -97,6 +97,29 @@ export const RULES = {
   pipelineOrder: must("RFC 9112 §9.3.2"),
   /** What a server holds for one connection stays bounded, whatever the client sends or leaves unread. */
   boundedMemory: lab(text.rules.boundedMemoryWhy, "RFC 9112 §9.3.2"),
+  // Content codings (phase 13).
+  /** Accept-Encoding is a list of codings with weights; q=0 is "not acceptable" (RFC 9110 §12.4.2). */
+  acceptEncoding: must("RFC 9110 §12.5.3"),
+  /** "A recipient SHOULD consider "x-gzip" to be equivalent to "gzip"". */
+  xGzip: should("RFC 9110 §8.4.1.3"),
+  /** No acceptable coding: the server "SHOULD send a response without any content coding". */
+  codingAccepted: should("RFC 9110 §12.5.3"),
+  /** "the sender that applied the encodings MUST generate a Content-Encoding header field that lists the content codings in the order in which they were applied". */
+  contentEncodingSaid: must("RFC 9110 §8.4"),
+  /** "identity" names no coding in Content-Encoding: it "SHOULD NOT be used" there. */
+  identityNotALabel: should("RFC 9110 §8.4.1"),
+  /** No Accept-Encoding: the RFC lets a server pick any coding; the lab sends none. */
+  gzipOnlyWhenAsked: lab(text.rules.gzipOnlyWhenAskedWhy, "RFC 9110 §12.5.3"),
+  /** The RFC never obliges a server to compress; the phase's contract does, for long text asked for with gzip. */
+  gzipWhenAsked: lab(text.rules.gzipWhenAskedWhy),
+  /** Not for a few bytes, not for images: the contract's threshold and types. */
+  gzipWorthIt: lab(text.rules.gzipWorthItWhy),
+  /** Content-Encoding keeps the identity of the underlying media type. */
+  typeOfTheContent: lab(text.rules.typeOfTheContentWhy, "RFC 9110 §8.4"),
+  /** Vary names what the choice of representation depended on: a SHOULD the lab asks for. */
+  varyAcceptEncoding: lab(text.rules.varyWhy, "RFC 9110 §12.5.5"),
+  /** A 304 MUST carry the Vary a 200 to the same request would have. */
+  vary304: must("RFC 9110 §15.4.5"),
   /** "The origin server MUST generate an Allow header field in a 405 response". */
   allowOn405: must("RFC 9110 §15.5.6"),
   /** Methods are case-sensitive; an unknown one SHOULD get 501. */

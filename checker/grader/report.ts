@@ -65,11 +65,11 @@ export function renderResult(result: CheckResult, style: Style): string {
   lines.push(...wrap(finding.message, style.width - indent.length).map((line) => indent + line));
   if (finding.sent !== undefined) field(labels.sent, visibleLines(finding.sent, { maxBytes: 400 }));
   if (finding.received !== undefined || finding.receivedNote) {
-    const got = finding.received && finding.received.length > 0 ? visibleLines(finding.received, { maxBytes: 600 }) : [];
+    const got = finding.received && finding.received.length > 0 ? visibleLines(finding.received, { maxBytes: shownBytes(finding.received) }) : [];
     if (finding.receivedNote) got.push(chalk.dim(`(${printable(finding.receivedNote)})`));
     field(labels.got, got);
   }
-  if (finding.reference) field(labels.reference, [...visibleLines(finding.reference, { maxBytes: 600 }), chalk.dim(`(${text.report.referenceNote})`)]);
+  if (finding.reference) field(labels.reference, [...visibleLines(finding.reference, { maxBytes: shownBytes(finding.reference) }), chalk.dim(`(${text.report.referenceNote})`)]);
   if (finding.expected) field(labels.expected, wrap(finding.expected, style.width - indent.length - labelWidth));
   if (finding.rule) field(labels.rule, wrap(describeRule(finding.rule), style.width - indent.length - labelWidth));
   if (result.hint) field(labels.hint, wrap(result.hint, style.width - indent.length - labelWidth).map((line) => chalk.cyan(line)));
@@ -85,6 +85,17 @@ export function renderResult(result: CheckResult, style: Style): string {
     }
   }
   return lines.join("\n") + "\n";
+}
+
+/**
+ * How much of an answer to show: 600 bytes, or, when its head says Content-Encoding, the head and
+ * the first 32 bytes of the body: compressed bytes read as noise, and the check says what they
+ * decode to. The rest is counted ("… N more bytes not shown").
+ */
+function shownBytes(bytes: Buffer): number {
+  const headEnd = bytes.indexOf("\r\n\r\n");
+  if (headEnd === -1 || !/\r\ncontent-encoding:/i.test(bytes.subarray(0, headEnd + 2).toString("latin1"))) return 600;
+  return Math.min(600, headEnd + 4 + 32);
 }
 
 export function renderSummary(report: RunReport, style: Style, nextPhase: Phase | undefined): string {

@@ -55,6 +55,9 @@ export interface Site {
   page: { url: string; color: string; width: number; height: number; mark: string };
   /** Every file's modification time, whole seconds in the past (so Last-Modified is known). */
   mtimeMs: number;
+  /** Phase 13: a text long enough to be worth compressing (tens of KiB), and a PNG of noise of a few KiB (compressed already). */
+  long: SiteFile;
+  photo: SiteFile;
 }
 
 export const LARGE_FILE_BYTES = 32 * 1024 * 1024;
@@ -84,6 +87,12 @@ export function expectedType(name: string): string {
 
 /** A small PNG of `width` x `height` pixels in one colour, made by hand (signature, IHDR, IDAT, IEND). */
 function png(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
+  return pngOf(width, height, Buffer.concat(Array.from({ length: height }, () => row)));
+}
+
+/** A PNG of `width` x `height` truecolour pixels from its raw rows (each a filter byte 0, then RGB triples). */
+function pngOf(width: number, height: number, rows: Buffer): Buffer {
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -107,9 +116,17 @@ function png(width: number, height: number, rgb: [number, number, number]): Buff
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bits per channel
   header[9] = 2; // truecolour
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
-  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  const pixels = deflateSync(rows);
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", pixels), chunk("IEND", Buffer.alloc(0))]);
+}
+
+/** A PNG of `width` x `height` pixels of noise (from hashes of `seed`): it does not shrink when compressed again. */
+function noisyPng(width: number, height: number, seed: string): Buffer {
+  const bytes: Buffer[] = [];
+  for (let n = 0; bytes.length * 32 < width * height * 3; n++) bytes.push(createHash("sha256").update(`${seed}:${n}`).digest());
+  const pixels = Buffer.concat(bytes);
+  const rows = Array.from({ length: height }, (_, y) => [0, ...pixels.subarray(y * width * 3, (y + 1) * width * 3)]).flat();
+  return pngOf(width, height, Buffer.from(rows));
 }
 
 const KEPT_MARK = ".kept";
@@ -232,6 +249,12 @@ export function makeSite(rng: Rng, removeKept = false): Site {
     ),
   );
 
+  // Phase 13's files draw nothing more from rng (the later checks' draws stay as they were): a long
+  // text of the lines drawn above, and a PNG of pixels from a hash of the page's mark.
+  const lines = text.bytes.toString("utf8").split("\n").filter(Boolean);
+  const long = write(`long-${mark.slice(4)}.txt`, Buffer.from(Array.from({ length: 400 }, (_, i) => `${i + 1}. ${lines[i % lines.length]} ${mark}\n`).join(""), "utf8"));
+  const photo = write(`photo-${mark.slice(4)}.png`, noisyPng(48, 48, mark));
+
   const seconds = mtimeMs / 1000;
   for (const file of written) utimesSync(file, seconds, seconds);
   return {
@@ -256,6 +279,8 @@ export function makeSite(rng: Rng, removeKept = false): Site {
     large,
     page: { url: page.url, color, width, height, mark },
     mtimeMs,
+    long,
+    photo,
   };
 }
 

@@ -281,6 +281,24 @@ export const CLAIMS: Claim[] = [
     probes: "grades the skeleton: the first failure is 12.3, with those words",
     probe: failsFirst("12.3", "1 of the 3 requests got an answer"),
   },
+  {
+    phase: 13,
+    quote: "On the untouched skeleton, the check of `acceptsGzip` fails first",
+    probes: "grades the skeleton: the first failure is 13.3, acceptsGzip(\"gzip\") returned false",
+    probe: failsFirst("13.3", 'acceptsGzip("gzip") returned false'),
+  },
+  {
+    phase: 13,
+    quote: "Untouched, it passes phase 12's checks and never compresses anything.",
+    probes: "a 6 KiB JSON echo asked for with Accept-Encoding: gzip comes back as it is, without Content-Encoding",
+    async probe({ start }) {
+      const { port } = await start();
+      const body = JSON.stringify({ items: Array.from({ length: 300 }, (_, id) => ({ id, word: "gzip me" })) });
+      const request = `POST /api/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n${body}`;
+      const answer = await ask(port, request);
+      return { holds: answer.status === 200 && !answer.fields.has("content-encoding") && answer.body === body, saw: `${shown(answer).slice(0, 60)} content-encoding: ${answer.fields.get("content-encoding") ?? "none"}` };
+    },
+  },
 ];
 
 /** The files under a folder, as paths relative to it ("docs/index.html"). */

@@ -19,5 +19,6 @@ export const LAB_TERMS: Record<string, string> = {
   maxsplit: "the parameter of Python's str.split that JavaScript's split does not have, named to contrast them",
   expected_root: "seed 001's variable, in the line of its code that lesson 9 quotes",
   asctime: "the name RFC 9110 §5.6.7 gives to the oldest HTTP date format (asctime-date)",
+  ERR_CONTENT_DECODING_FAILED: "Chromium's name for a body that does not decode as its Content-Encoding says, shown in its Network tab and quoted by client.chromium-compressed",
   maxConnections: "net.Server's limit on connections (Node's documentation), named as the cause of connections turned away in phase 5: no lab file sets it",
 };
