@@ -284,6 +284,9 @@ export const text = {
       "the RFC sets no limit, and the client decides how much it sends and whether it reads; a server that goes on reading and answering into a socket nobody reads holds every answer, so it reads no more while its answers wait, and answers next only once the last has left (TCP then holds the client back)",
     gzipOnlyWhenAskedWhy:
       "without Accept-Encoding the RFC lets a server send any coding, but nc, curl without --compressed and a student's own client show gzip as binary: the lab compresses only for a client that says it reads gzip",
+    identityWhy:
+      "identity is Accept-Encoding's word for \"no encoding\" and is registered only as that: a body sent as it is carries no Content-Encoding, and a client that reads the list strictly (undici stops at a name it does not know) may hand the body on undecoded",
+    fewCodingsWhy: "the RFC sets no limit, but fetch (undici) and curl refuse an answer with more than five content codings, so the lab refuses it too",
     gzipWhenAskedWhy: "the RFC never obliges a server to compress; the phase's contract does, for text of a few KiB or more asked for with gzip, because that is what the phase teaches",
     gzipWorthItWhy:
       "gzip's frame alone is about 20 bytes, so a body of a few bytes gets longer, and PNG, JPEG, GIF and WebP are compressed already: compressing them costs time at both ends and saves nothing",

@@ -106,8 +106,10 @@ export const RULES = {
   codingAccepted: should("RFC 9110 §12.5.3"),
   /** "the sender that applied the encodings MUST generate a Content-Encoding header field that lists the content codings in the order in which they were applied". */
   contentEncodingSaid: must("RFC 9110 §8.4"),
-  /** "identity" names no coding in Content-Encoding: it "SHOULD NOT be used" there. */
-  identityNotALabel: should("RFC 9110 §8.4.1"),
+  /** "identity" is Accept-Encoding's synonym for no encoding, reserved as such in the registry (§18.6): no coding a body can have. */
+  identityNotALabel: lab(text.rules.identityWhy, "RFC 9110 §12.5.3"),
+  /** No limit in the RFC; fetch and curl refuse more than five codings on one body. */
+  fewCodings: lab(text.rules.fewCodingsWhy, "RFC 9110 §8.4"),
   /** No Accept-Encoding: the RFC lets a server pick any coding; the lab sends none. */
   gzipOnlyWhenAsked: lab(text.rules.gzipOnlyWhenAskedWhy, "RFC 9110 §12.5.3"),
   /** The RFC never obliges a server to compress; the phase's contract does, for long text asked for with gzip. */

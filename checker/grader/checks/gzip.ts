@@ -5,7 +5,7 @@
  * answer; compressed answers in a pipeline; and real clients that decompress (curl, fetch). Each
  * body is decoded with zlib and compared with the file's bytes.
  */
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
+import zlib, { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { BrowserError, Chromium, findChromium, type CdpEvent } from "../chromium.ts";
 import { Conversation } from "../conversation.ts";
 import { curlName, runCurl } from "../curl.ts";
@@ -71,9 +71,11 @@ function accepts(acceptEncoding: string | null, coding: string): boolean {
 }
 
 /** The codings a Content-Encoding lists, in the order they were applied, in lowercase. */
-function codingsOf(response: ParsedResponse): string[] {
-  return (header(response, "content-encoding") ?? "")
-    .split(",")
+export function codingsOf(response: ParsedResponse): string[] {
+  // Field lines of one name make one list, in order (RFC 9110 §5.3): "deflate" then "gzip" is "deflate, gzip".
+  return response.headers
+    .filter(([name]) => name.toLowerCase() === "content-encoding")
+    .flatMap(([, value]) => value.split(","))
     .map((coding) => coding.trim().toLowerCase())
     .filter(Boolean);
 }
@@ -98,7 +100,28 @@ const DECODERS: Record<string, (bytes: Buffer) => Buffer> = {
     }
   },
   br: (bytes) => brotliDecompressSync(bytes, { maxOutputLength: MAX_DECODED_BYTES }),
+  // zstd (RFC 8878) where this Node's zlib has it (22.15 and later): curl, Chromium and fetch on Node 24 read it too.
+  ...(typeof zlib.zstdDecompressSync === "function" ? { zstd: (bytes: Buffer) => zlib.zstdDecompressSync(bytes, { maxOutputLength: MAX_DECODED_BYTES }) } : {}),
 };
+
+/** More codings than this on one body: fetch and curl refuse the answer (the RFC sets no limit; this lab's rule follows the clients). */
+const MAX_CODINGS = 5;
+
+/**
+ * The body with its codings undone, last applied first, as the checker reads it (the differential
+ * test compares this with fetch and curl). Throws on a coding it does not know or bytes that do
+ * not decode.
+ */
+export function decodeContent(codings: string[], body: Buffer): Buffer {
+  if (codings.length > MAX_CODINGS) throw new Error(words.tooManyCodings(codings.length, MAX_CODINGS));
+  let decoded = body;
+  for (const coding of [...codings].reverse()) {
+    const decoder = DECODERS[coding];
+    if (!decoder) throw new Error(words.unknownCoding(coding));
+    decoded = decoder(decoded);
+  }
+  return decoded;
+}
 
 const isGzip = (bytes: Buffer): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
@@ -144,7 +167,7 @@ function bodyProblem(response: ParsedResponse, wanted: Wanted, expected: string)
   const codings = codingsOf(response);
   const body = response.body;
   const same = (decoded: Buffer): boolean => (wanted.json ? sameJson(decoded, wanted.bytes) : decoded.equals(wanted.bytes));
-  if (codings.length === 1 && codings[0] === "identity") return { message: words.identityLabel, expected, rule: RULES.identityNotALabel };
+  if (codings.includes("identity")) return { message: words.identityLabel, expected, rule: RULES.identityNotALabel };
   if (codings.length === 0) {
     if (isGzip(body) && !isGzip(wanted.bytes)) return { message: words.unlabelled(hex(body)), expected, rule: RULES.contentEncodingSaid };
     if (!same(body)) return { message: words.otherBody(body.length, wanted.bytes.length), expected, rule: RULES.fileBytes };
@@ -158,6 +181,7 @@ function bodyProblem(response: ParsedResponse, wanted: Wanted, expected: string)
     const gzip = coding === "gzip" || coding === "x-gzip";
     return { message: gzip ? words.refusedGzip(wanted.acceptEncoding) : words.codingNotAccepted(coding), expected, rule: RULES.codingAccepted };
   }
+  if (codings.length > MAX_CODINGS) return { message: words.tooManyCodings(codings.length, MAX_CODINGS), expected, rule: RULES.fewCodings };
   let decoded = body;
   for (const coding of [...codings].reverse()) {
     const decoder = DECODERS[coding];
@@ -230,8 +254,7 @@ function decodedNote(response: ParsedResponse | null): string | null {
   const codings = codingsOf(response);
   if (codings.length === 0) return null;
   try {
-    let decoded = response.body;
-    for (const coding of [...codings].reverse()) decoded = DECODERS[coding]!(decoded);
+    const decoded = decodeContent(codings, response.body);
     return words.decodedNote(codings.join(", "), response.body.length, decoded.length, decoded.subarray(0, 60).toString("utf8").replace(/\uFFFD/g, "?"));
   } catch {
     return null;

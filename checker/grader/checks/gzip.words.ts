@@ -33,14 +33,15 @@ export const gzipWords = {
   notCompressed: (size: number) => `the answer came as it is (no Content-Encoding, ${size} bytes), though the client accepts gzip and the body is text worth compressing.`,
   compressedExpected: (coding: string) => `200 with Content-Encoding: ${coding}, a body that decompresses to the file, the Content-Length of the compressed bytes, and Vary: Accept-Encoding`,
   codingNotAccepted: (coding: string) => `the answer says Content-Encoding: ${coding}, a coding this request did not accept.`,
-  unknownCoding: (coding: string) => `the answer says Content-Encoding: ${coding}, which the checker (and a browser) cannot decode.`,
+  unknownCoding: (coding: string) => `the answer says Content-Encoding: ${coding}, a coding the checker does not decode (it reads gzip, x-gzip, deflate, br and zstd): this phase is about gzip.`,
+  tooManyCodings: (count: number, most: number) => `the answer lists ${count} content codings, more than the ${most} that fetch and curl accept: they refuse the whole answer.`,
   notDecoded: (coding: string, error: string, start: string) =>
     `the answer says Content-Encoding: ${coding}, but its body does not decode as ${coding} (${error}). Its first bytes: ${start}${coding === "gzip" ? " (gzip starts with 1F 8B)" : ""}.`,
   compressedTwice: (coding: string) => `once the ${coding} coding was undone, the body was gzip again (1F 8B): it was compressed twice, and said once.`,
   decodedOther: (coding: string, size: number, want: number) => `the body decodes as ${coding} to ${size} bytes, where the file has ${want}, and they differ.`,
   unlabelled: (start: string) =>
     `the body starts with 1F 8B (${start}): gzip bytes, sent without Content-Encoding, so a client takes them for the file itself.`,
-  identityLabel: "the answer says Content-Encoding: identity. identity is the name of no coding for Accept-Encoding, not a label for a body (RFC 9110 §8.4.1): send no Content-Encoding at all.",
+  identityLabel: "the answer's Content-Encoding names identity: that is Accept-Encoding's word for \"no coding\" (RFC 9110 §12.5.3), not a coding applied to a body. A body sent as it is has no Content-Encoding at all.",
   lengthOfOriginal: (length: string, identity: number) =>
     `its Content-Length says ${length}, the length of the file before compressing (${identity} bytes): the length counts the bytes sent, the compressed ones, or the client reads past the answer's end.`,
   typeChanged: (got: string, want: string) => `its Content-Type is ${got}, where the file's type (${want}) was expected: Content-Encoding says how the body was compressed, and Content-Type stays the type of what was compressed.`,
