@@ -394,6 +394,25 @@ const lookAlikes: Array<Pick<BrokenCase, "name" | "phase" | "base" | "mistake" |
       ['encodeBody(await readFile(file), type, headers["accept-encoding"]);', 'encodeBody(await readFile(file), type, headers["accept-encoding"], path.basename(file));'],
     ],
   },
+  {
+    name: "13-406-when-nothing-is-acceptable",
+    phase: 13,
+    base: "solutions/13-gzip/server.ts",
+    mistake: "answers 406 Not Acceptable when the request refuses gzip and the body as it is too (identity;q=0, *;q=0), where the solution sends the body as it is (RFC 9110 §12.5.3 allows either)",
+    patch: [
+      ['  415: "Unsupported Media Type",', '  406: "Not Acceptable",\n  415: "Unsupported Media Type",'],
+      [
+        "  if (negotiable(type, info.size)) {",
+        [
+          "  // identity refused, by name or by *;q=0 without identity listed: nothing acceptable is left.",
+          '  const codings = (headers["accept-encoding"] ?? "").toLowerCase().replace(/[ \\t]/g, "").split(",");',
+          '  const identityRefused = codings.includes("identity;q=0") || (codings.includes("*;q=0") && !codings.some((each) => each.split(";")[0] === "identity"));',
+          '  if (negotiable(type, info.size) && !acceptsGzip(headers["accept-encoding"]) && identityRefused) return respond(error(406));',
+          "  if (negotiable(type, info.size)) {",
+        ].join("\n"),
+      ],
+    ],
+  },
 ];
 
 test.each(lookAlikes)("$name: $mistake; every check passes", async (lookAlike) => {

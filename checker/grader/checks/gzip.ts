@@ -19,6 +19,7 @@ import { text } from "../../text.ts";
 import { ask, evidence, replyTimeout, whyNoResponse, type Asked } from "./common.ts";
 import { conversationEvidence, get, head } from "./keep.ts";
 import { callExport } from "./parse.ts";
+import { quiet } from "./pipeline.ts";
 import { cappedBytes } from "./respond.ts";
 import { wrongOnWire } from "./route.ts";
 
@@ -175,7 +176,7 @@ function bodyProblem(response: ParsedResponse, wanted: Wanted, expected: string)
     return null;
   }
   // A coding was applied.
-  if (wanted.acceptEncoding === null) return { message: words.sentUnasked(codings.join(", ")), expected, rule: RULES.gzipOnlyWhenAsked };
+  if (wanted.acceptEncoding === null) return { message: words.sentUnasked(codings.join(", ")), expected, rule: RULES.gzipOnlyWhenAsked, hint: words.unaskedHint };
   for (const coding of codings) {
     if (accepts(wanted.acceptEncoding, coding)) continue;
     const gzip = coding === "gzip" || coding === "x-gzip";
@@ -369,6 +370,8 @@ export const gzipAnySpelling: Check = {
 
 /** Ways of saying "no gzip". A server may still send a coding the value accepts (gzip;q=0, * accepts br). */
 const REFUSALS = ["gzip;q=0", "deflate, GZIP;Q=0.000", "identity", "", "gzip;q=0, *", "*;q=0, identity"];
+/** Refuses every coding, and the body as it is too: the body as it is, or 406, both pass. */
+const NOTHING_ACCEPTABLE = "identity;q=0, *;q=0";
 
 export const gzipRefused: Check = {
   id: "gzip.refused",
@@ -378,8 +381,11 @@ export const gzipRefused: Check = {
     const site = siteOf(ctx);
     if ("message" in site) return site;
     const file = site.long;
-    for (const acceptEncoding of REFUSALS) {
-      const found = await askFor(ctx, file.url, acceptEncoding, { bytes: file.bytes, want: "either" }, words.refusedExpected, words.forAsked(file.url, acceptEncoding));
+    for (const acceptEncoding of [...REFUSALS, NOTHING_ACCEPTABLE]) {
+      const answer = await ask(ctx, [{ data: get(file.url, [`Accept-Encoding: ${acceptEncoding}`]) }]);
+      // Nothing acceptable is left, not even the body as it is: 406 passes too (RFC 9110 §12.5.3, §15.5.7).
+      if (acceptEncoding === NOTHING_ACCEPTABLE && answer.response?.statusLine?.status === 406) continue;
+      const found = judged(ctx, answer, { bytes: file.bytes, acceptEncoding, want: "either" }, words.refusedExpected, words.forAsked(file.url, acceptEncoding), curlHead(ctx, file.url, acceptEncoding));
       if (found) return found;
     }
     return null;
@@ -519,7 +525,7 @@ export const gzipPipelined: Check = {
         const n = i + 1;
         const response = await talk.next(waitMs, step.method);
         const fail = async (problem: Problem): Promise<Finding> => {
-          await talk.settle();
+          await quiet(talk);
           return { ...problem, expected: words.pipelineExpected, ...conversationEvidence(ctx, talk) };
         };
         if (response === null) {

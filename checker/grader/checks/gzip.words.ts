@@ -50,7 +50,7 @@ export const gzipWords = {
   notAskedExpected: "200 with the file's bytes as they are, no Content-Encoding, and Vary: Accept-Encoding (the answer would differ for a client that asked for gzip)",
   sentUnasked: (coding: string) =>
     `the answer came compressed (Content-Encoding: ${coding}) to a request without Accept-Encoding: nc, and curl without --compressed, print those bytes as they are.`,
-  refusedExpected: "200 with the file's bytes as they are (or a coding the request still accepts), never gzip",
+  refusedExpected: "200 with the file's bytes as they are (or a coding the request still accepts), never gzip; where even the bytes as they are are refused (identity;q=0, *;q=0), 406 also passes",
   refusedGzip: (acceptEncoding: string) =>
     `the answer came gzip-compressed, though the request said ${JSON.stringify(acceptEncoding)}: ${acceptEncoding.trim() === "" ? "an empty Accept-Encoding asks for no coding at all" : "gzip is not acceptable there"}.`,
   // Small bodies and images.
@@ -84,6 +84,7 @@ export const gzipWords = {
   otherBody: (size: number, want: number) => `the body (${size} bytes, no Content-Encoding) is not what was asked for (${want} bytes).`,
   varyHint: "Add Vary: Accept-Encoding to every answer whose body could be compressed for another client, compressed or not, and to the 304 for such a file (TODO 3).",
   lengthHint: "Make the head after compressing, with the length of the bytes you send: Content-Length counts the compressed body.",
+  unaskedHint: "Decide for each request, from its own Accept-Encoding: a request without the field gets the body as it is, whatever the requests before it on the connection asked.",
   headHint: "Run the same encoding step for HEAD as for GET, and leave only the body out (TODO 4).",
   // Real clients.
   clientFailed: (client: string, reason: string) => `${client} failed: ${reason}`,
@@ -150,7 +151,7 @@ export const gzipChecks = {
     "Open the file in a browser and look at the Network tab: Content-Encoding, and the size on the wire.",
   ]),
   "client.fetch-compressed": check("fetch gets the file, compressed on the way", [
-    "fetch asks for gzip by itself, and decompresses the body before your code sees it.",
+    "fetch asks for gzip by itself, with its field names in lowercase (accept-encoding), and decompresses the body before your code sees it: look the field up by its name in any case, as phase 7 does.",
     "Try node -e with fetch and print the content-encoding header and the body's length.",
   ]),
 };

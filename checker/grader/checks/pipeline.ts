@@ -50,12 +50,20 @@ function hello(ctx: CheckContext): Step {
  * be in the evidence in one run and not in the next.
  */
 async function fail(ctx: CheckContext, talk: Conversation, message: string, expected: string, rule: Rule = RULES.pipelineOrder, hint?: string): Promise<Finding> {
+  await quiet(talk);
+  return { message, expected, rule, hint, ...conversationEvidence(ctx, talk) };
+}
+
+/**
+ * Waits (1 s at most) until the server has sent nothing for 150 ms: the answers behind a wrong one
+ * are still on their way, and evidence taken before they stop differs from run to run.
+ */
+export async function quiet(talk: Conversation): Promise<void> {
   const until = performance.now() + 1000;
   while (talk.open && performance.now() < until) {
     const had = talk.connection.received.length;
     if (!(await talk.connection.waitFor((bytes) => bytes.length > had, 150))) break;
   }
-  return { message, expected, rule, hint, ...conversationEvidence(ctx, talk) };
 }
 
 /**
