@@ -64,13 +64,15 @@ export async function grade(
   if (options.browser) {
     // In the browser checks' server output, what changes from run to run is masked: a browser opens
     // spare connections ahead of need and may close them unused, at random (their "Connection
-    // received" and "Client left" lines are left out), and what it sends besides the request line
+    // received", "Client left" and "Client closed" lines are left out, and the server's idle closes), and what it sends besides the request line
     // depends on its version and the machine's language (a run of header lines becomes one line).
     const browserTitles = new Set(phase.checks.filter((check) => check.needsBrowser).map((check) => check.title));
     text = text.replace(/^ {2}[✗!] \d+\.\d+ ([^\n]*)\n(?:[^\n]+\n)*/gm, (block, title: string) =>
       browserTitles.has(title)
         ? block
-            .replace(/^ {8}│ (?:Connection received from [^\n]*|Client left before the request was complete)\n/gm, "")
+            // A kept connection (phase 11 on) the browser leaves idle is closed by the server when its
+            // KEEP_ALIVE_MS runs out: whether before or after the check ends is a matter of timing.
+            .replace(/^ {8}│ (?:Connection received from [^\n]*|Client left before the request was complete|Client closed the connection|No new request within \d+ ms[^\n]*)\n/gm, "")
             .replace(/(?:^ {8}│ (?!path: )[A-Za-z][\w-]*: [^\n]*\n)+/gm, "        │ <the browser's request headers>\n")
         : block,
     );

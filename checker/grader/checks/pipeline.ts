@@ -370,7 +370,10 @@ export const pipeBackpressure: Check = {
   requires: ["pipe.in-one-write"],
   async run(ctx) {
     const field = "a".repeat(PIPE_CONTRACT.floodFieldBytes);
-    const request = Buffer.from(get("/headers", [`X-Fill: ${field}`]));
+    // Accept-Encoding: identity (phase 13 on): the answers stay as big as the field, so a server that
+    // goes on answering fills the socket; compressed, 16 KiB of "a" would be a few dozen bytes, and
+    // reading everything would then hold nothing: the check would measure the compression.
+    const request = Buffer.from(get("/headers", [`X-Fill: ${field}`, "Accept-Encoding: identity"]));
     const count = Math.ceil(PIPE_CONTRACT.floodBytes / request.length);
     const before = ctx.server?.memory() ?? null;
     const socket = net.connect({ host: ctx.host, port: ctx.port, allowHalfOpen: true });
