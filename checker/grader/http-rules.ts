@@ -98,8 +98,6 @@ export const RULES = {
   /** What a server holds for one connection stays bounded, whatever the client sends or leaves unread. */
   boundedMemory: lab(text.rules.boundedMemoryWhy, "RFC 9112 §9.3.2"),
   // Content codings (phase 13).
-  /** Accept-Encoding is a list of codings with weights; q=0 is "not acceptable" (RFC 9110 §12.4.2). */
-  acceptEncoding: must("RFC 9110 §12.5.3"),
   /** "A recipient SHOULD consider "x-gzip" to be equivalent to "gzip"". */
   xGzip: should("RFC 9110 §8.4.1.3"),
   /** No acceptable coding: the server "SHOULD send a response without any content coding". */

@@ -137,6 +137,20 @@ function describeLoad(load: Load, index: number): string {
   return text.browser.load(index + 1, load.how, asked.join(", ") || text.browser.nothingReached, by);
 }
 
+/**
+ * A headless Chromium for a check that drives one, or the skip that says why there is none (not
+ * installed, or it would not start). The caller closes it.
+ */
+export async function startChromium(): Promise<Chromium | Finding> {
+  const chromium = findChromium();
+  if ("missing" in chromium) return { status: "skip", message: text.browser.notRun(chromium.missing) };
+  try {
+    return await Chromium.launch({ executable: chromium.found });
+  } catch (error) {
+    return { status: "skip", message: text.browser.launchFailed((error as Error).message) };
+  }
+}
+
 export const counterBrowser: Check = {
   id: "counter.browser",
   ...text.checks["counter.browser"],

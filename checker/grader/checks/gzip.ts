@@ -6,7 +6,7 @@
  * body is decoded with zlib and compared with the file's bytes.
  */
 import zlib, { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
-import { BrowserError, Chromium, findChromium, type CdpEvent } from "../chromium.ts";
+import { BrowserError, Chromium, type CdpEvent } from "../chromium.ts";
 import { Conversation } from "../conversation.ts";
 import { curlName, runCurl } from "../curl.ts";
 import { header, type ParsedResponse } from "../http-reader.ts";
@@ -19,6 +19,7 @@ import { text } from "../../text.ts";
 import { ask, evidence, replyTimeout, whyNoResponse, type Asked } from "./common.ts";
 import { conversationEvidence, get, head } from "./keep.ts";
 import { callExport } from "./parse.ts";
+import { startChromium } from "./browser.ts";
 import { quiet } from "./pipeline.ts";
 import { cappedBytes } from "./respond.ts";
 import { wrongOnWire } from "./route.ts";
@@ -314,7 +315,9 @@ export const gzipUnitAccepts: Check = {
       const call = `acceptsGzip(${value === undefined ? "" : JSON.stringify(value)})`;
       if (typeof got !== "boolean") return { message: words.unitReturned(call, JSON.stringify(got) ?? String(got), words.notBoolean), expected: String(want) };
       if (got !== want) {
-        const rule = why === "missing" ? RULES.gzipOnlyWhenAsked : why === "xGzip" ? RULES.xGzip : RULES.acceptEncoding;
+        // Saying no where gzip is accepted only forgoes compression (the contract's rule); saying yes
+        // where it is refused sends a coding the client cannot use (the RFC's SHOULD).
+        const rule = why === "missing" ? RULES.gzipOnlyWhenAsked : why === "xGzip" ? RULES.xGzip : want ? RULES.gzipWhenAsked : RULES.codingAccepted;
         return { message: words.unitReturned(call, String(got), words.unitWhy[why]!), expected: String(want), rule };
       }
     }
@@ -615,14 +618,8 @@ export const clientChromiumCompressed: Check = {
     const site = siteOf(ctx);
     if ("message" in site) return site;
     const file = site.long;
-    const chromium = findChromium();
-    if ("missing" in chromium) return { status: "skip", message: text.browser.notRun(chromium.missing) };
-    let browser: Chromium;
-    try {
-      browser = await Chromium.launch({ executable: chromium.found });
-    } catch (error) {
-      return { status: "skip", message: text.browser.launchFailed((error as Error).message) };
-    }
+    const browser = await startChromium();
+    if (!(browser instanceof Chromium)) return browser;
     const tryIt = words.chromiumTryIt(ctx.tryPort, file.url);
     // What the browser saw: the load's error (ERR_CONTENT_DECODING_FAILED, ...), the coding, the text it shows.
     let failed: string | null = null;

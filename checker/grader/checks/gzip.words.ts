@@ -36,7 +36,7 @@ export const gzipWords = {
   unknownCoding: (coding: string) => `the answer says Content-Encoding: ${coding}, a coding the checker does not decode (it reads gzip, x-gzip, deflate, br and zstd): this phase is about gzip.`,
   tooManyCodings: (count: number, most: number) => `the answer lists ${count} content codings, more than the ${most} that fetch and curl accept: they refuse the whole answer.`,
   notDecoded: (coding: string, error: string, start: string) =>
-    `the answer says Content-Encoding: ${coding}, but its body does not decode as ${coding} (${error}). Its first bytes: ${start}${coding === "gzip" ? " (gzip starts with 1F 8B)" : ""}.`,
+    `the answer says Content-Encoding: ${coding}, but its body does not decode as ${coding} (${error}). Its first bytes: ${start}${coding === "gzip" && !start.startsWith("1F 8B") ? " (gzip starts with 1F 8B)" : ""}.`,
   compressedTwice: (coding: string) => `once the ${coding} coding was undone, the body was gzip again (1F 8B): it was compressed twice, and said once.`,
   decodedOther: (coding: string, size: number, want: number) => `the body decodes as ${coding} to ${size} bytes, where the file has ${want}, and they differ.`,
   unlabelled: (start: string) =>

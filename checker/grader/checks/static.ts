@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { BrowserError, Chromium, findChromium, type CdpEvent } from "../chromium.ts";
+import { BrowserError, Chromium, type CdpEvent } from "../chromium.ts";
 import { header } from "../http-reader.ts";
 import { RULES } from "../http-rules.ts";
 import type { Site, SiteFile } from "../site.ts";
@@ -16,6 +16,7 @@ import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
 import { evidence, whyNoResponse, type Asked, prefixed } from "./common.ts";
 import { callExport } from "./parse.ts";
+import { startChromium } from "./browser.ts";
 import { stillServes } from "./reactions.ts";
 import { asked, request, wrongOnWire } from "./route.ts";
 
@@ -469,14 +470,8 @@ export const staticBrowser: Check = {
   async run(ctx) {
     const site = siteOf(ctx);
     if ("message" in site) return site;
-    const chromium = findChromium();
-    if ("missing" in chromium) return { status: "skip", message: text.browser.notRun(chromium.missing) };
-    let browser: Chromium;
-    try {
-      browser = await Chromium.launch({ executable: chromium.found });
-    } catch (error) {
-      return { status: "skip", message: text.browser.launchFailed((error as Error).message) };
-    }
+    const browser = await startChromium();
+    if (!(browser instanceof Chromium)) return browser;
     const url = `http://${ctx.host}:${ctx.port}${site.page.url}`;
     const view: PageView = { error: null, requests: [], console: [], color: "", width: 0, height: 0, mark: "" };
     let screenshot: string | null = null;
