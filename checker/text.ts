@@ -31,6 +31,7 @@ import { postChecks, postWords } from "./grader/checks/post.words.ts";
 import { keepChecks, keepWords } from "./grader/checks/keep.words.ts";
 import { pipeChecks, pipeWords } from "./grader/checks/pipeline.words.ts";
 import { gzipChecks, gzipWords } from "./grader/checks/gzip.words.ts";
+import { chunkedChecks, chunkedWords } from "./grader/checks/chunked.words.ts";
 
 /** Phase 5's numbers, read by its checks (threads.ts) and its words. */
 export { BURST, CLIENTS } from "./grader/checks/threads.words.ts";
@@ -125,6 +126,7 @@ export const text = {
   keep: keepWords,
   pipe: pipeWords,
   gzip: gzipWords,
+  chunked: chunkedWords,
   serve: {
     usage: (phases: string) =>
       `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N] [--solution]\nRuns your own server of that phase until Ctrl-C; with --solution, the lab's reference solution instead (instructors). Phases: ${phases}.`,
@@ -293,6 +295,10 @@ export const text = {
     typeOfTheContentWhy: "Content-Encoding compresses a representation without losing the identity of its media type: the Content-Type stays text/plain, not application/gzip, or the client cannot tell what it decoded",
     varyWhy:
       "the RFC says SHOULD; the lab asks for it, because a cache that stores a gzip answer without Vary hands it to clients that cannot read gzip, and one that stores the plain answer serves it to those that could have had gzip",
+    streamChunkedWhy:
+      "the RFC lets a server frame a body as it likes; the phase's contract asks /stream for chunked, text/plain and its lines, because that is the framing the phase teaches and the lines are how a client sees each chunk",
+    streamAsMadeWhy:
+      "the RFC does not say when chunks are sent; the lab asks for each line as soon as it is made, because a body kept whole until its end could have had a Content-Length, and a client then waits for all of it",
     contentLengthWhy:
       "phases 3 to 5 ask for Content-Length, because the clients a student tries (node:http's keep-alive agent, Python's http.client) and the later phases rely on knowing where the body ends",
   },
@@ -392,6 +398,7 @@ Examples:
     11: "Keep-alive: many requests on one connection, and when to close it",
     12: "Pipelining: requests sent without waiting, answered in order",
     13: "Compression: gzip for a client that asks, with Vary",
+    14: "Chunked: bodies sent as they are made, and read in chunks",
   },
   /** The lab tool's own messages (lab.ts, and the few words of progress.ts, watch.ts, server-process.ts). */
   lab: {
@@ -607,5 +614,6 @@ Examples:
     ...keepChecks,
     ...pipeChecks,
     ...gzipChecks,
+    ...chunkedChecks,
   },
 } as const;

@@ -19,6 +19,7 @@ const firstFailure: Record<number, { id: string; status: "fail" | "error"; says:
   11: { id: "keep.unit-persistent", status: "fail", says: /persistent\("HTTP\/1\.1"\) returned false\. HTTP\/1\.1 connections stay open/ },
   12: { id: "pipe.in-one-write", status: "fail", says: /1 of the 3 requests got an answer/ },
   13: { id: "gzip.unit-accepts", status: "fail", says: /acceptsGzip\("gzip"\) returned false: the client lists gzip/ },
+  14: { id: "chunked.unit-chunk", status: "fail", says: /^chunk\(Buffer\.from\("hello"\)\) returned "hello": a chunk is its size in hex/ },
 };
 
 for (const phase of phases) {

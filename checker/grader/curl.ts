@@ -14,21 +14,26 @@ export interface CurlOutcome {
 /**
  * Runs curl with `args` (give it a --max-time: that is its deadline). Its output past
  * MAX_KEPT_BYTES ends it; so does `killAfterMs`, a deadline of the checker's own in case curl
- * ignores its own.
+ * ignores its own. `input`, if given, is curl's standard input (for --data-binary @-).
  */
-export function runCurl(args: string[], killAfterMs: number): Promise<CurlOutcome> {
+export function runCurl(args: string[], killAfterMs: number, input?: Buffer): Promise<CurlOutcome> {
   return new Promise((resolve) => {
-    const child = spawn("curl", args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("curl", args, { stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    if (input !== undefined) {
+      // curl may end before it reads it all (a refusal): a closed pipe is no error of the checker's.
+      child.stdin!.on("error", () => {});
+      child.stdin!.end(input);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let stderr = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-    child.stdout.on("data", (data: Buffer) => {
+    child.stdout!.on("data", (data: Buffer) => {
       size += data.length;
       if (size > MAX_KEPT_BYTES + 16) child.kill("SIGKILL");
       else chunks.push(data);
     });
-    child.stderr.on("data", (data: Buffer) => {
+    child.stderr!.on("data", (data: Buffer) => {
       if (stderr.length < 64 * 1024) stderr += data.toString("utf8");
     });
     child.on("error", () => {

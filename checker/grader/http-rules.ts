@@ -97,6 +97,15 @@ export const RULES = {
   pipelineOrder: must("RFC 9112 §9.3.2"),
   /** What a server holds for one connection stays bounded, whatever the client sends or leaves unread. */
   boundedMemory: lab(text.rules.boundedMemoryWhy, "RFC 9112 §9.3.2"),
+  // Chunked (phase 14).
+  /** "A recipient MUST be able to parse and decode the chunked transfer coding." */
+  readChunked: must("RFC 9112 §7.1"),
+  /** "A server or client that receives an HTTP/1.0 message containing a Transfer-Encoding header field MUST treat the message as if the framing is faulty … and close the connection". */
+  teOnHttp10Request: must("RFC 9112 §6.1"),
+  /** /stream's contract: chunked, its type and its lines; the RFC lets a server frame a body as it likes. */
+  streamChunked: lab(text.rules.streamChunkedWhy),
+  /** Each piece goes out as it is made: what chunked is for, and what the phase teaches. */
+  streamAsMade: lab(text.rules.streamAsMadeWhy, "RFC 9112 §7.1"),
   // Content codings (phase 13).
   /** "A recipient SHOULD consider "x-gzip" to be equivalent to "gzip"". */
   xGzip: should("RFC 9110 §8.4.1.3"),

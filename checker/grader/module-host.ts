@@ -36,6 +36,12 @@ function encode(value: unknown): Encoded {
   return { type: "other", description, json };
 }
 
+/** IPC carries a Buffer as its JSON form, { type: "Buffer", data: [...] }: the student's function gets the Buffer back. */
+function revived(arg: unknown): unknown {
+  const json = arg as { type?: unknown; data?: unknown } | null;
+  return typeof json === "object" && json !== null && json.type === "Buffer" && Array.isArray(json.data) ? Buffer.from(json.data as number[]) : arg;
+}
+
 const file = process.argv[2]!;
 let loaded: Record<string, unknown>;
 try {
@@ -50,7 +56,7 @@ process.on("message", async (message: { id: number; name: string; args: unknown[
   try {
     const fn = loaded[message.name];
     if (typeof fn !== "function") throw new Error(`${message.name} is not a function`);
-    const value: unknown = await fn(...message.args);
+    const value: unknown = await fn(...message.args.map(revived));
     send({ kind: "result", id: message.id, value: encode(value) });
   } catch (error) {
     send({ kind: "threw", id: message.id, message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });

@@ -9,7 +9,7 @@ import { ModuleCaller } from "./module-caller.ts";
 import { createRng } from "./rng.ts";
 import { keepSite, makeSite, removeSite } from "./site.ts";
 import { Reference } from "./reference.ts";
-import { SERVER_TZ, ServerProcess } from "./server-process.ts";
+import { connectionsClosed, SERVER_TZ, ServerProcess } from "./server-process.ts";
 import type { Check, CheckContext, CheckResult, Finding, Phase, RunReport, Target } from "../types.ts";
 import { text } from "../text.ts";
 import { visible } from "./visible.ts";
@@ -303,8 +303,12 @@ async function runCheck(check: Check, number: string, ctx: CheckContext): Promis
   if (!finding) return { id: check.id, number, title: check.title, status: "pass", durationMs };
   const status = finding.status ?? "fail";
   // What the server prints about the last exchange (a reset it saw, a thread's traceback) may still
-  // be on its way: the tail is read once the output has been quiet for 80 ms (at most 600 ms).
-  if (status !== "skip" && ctx.server) await ctx.server.settleOutput(80, 600);
+  // be on its way: the tail is read once the server has closed the connections the check left (at
+  // most 600 ms) and its output has been quiet for 80 ms (at most 600 ms).
+  if (status !== "skip" && ctx.server) {
+    await connectionsClosed(ctx.port, 600);
+    await ctx.server.settleOutput(80, 600);
+  }
   return {
     id: check.id,
     number,

@@ -325,6 +325,45 @@ function procListeners(): Listener[] | null {
   return found ? listeners : null;
 }
 
+/**
+ * How many connections a server on `port` still holds that it has not closed (ESTABLISHED, or
+ * CLOSE_WAIT: the client has closed, the server not yet); null without /proc.
+ */
+function connectionsHeld(port: number): number | null {
+  let held = 0;
+  let found = false;
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+      found = true;
+    } catch {
+      continue;
+    }
+    for (const row of text.split("\n").slice(1)) {
+      const fields = row.trim().split(/\s+/);
+      if (fields.length < 4 || (fields[3] !== "01" && fields[3] !== "08")) continue;
+      if (parseInt(fields[1]!.split(":")[1]!, 16) === port) held += 1;
+    }
+  }
+  return found ? held : null;
+}
+
+/**
+ * Waits (at most `maxMs`) until the server on `port` has closed every connection the checker
+ * closed. A server prints what it saw of a client's leaving ("Client closed the connection")
+ * before it closes its side: once it has closed, those lines are in its output, and a finding's
+ * tail of that output is the same on a busy machine as on a quiet one.
+ */
+export async function connectionsClosed(port: number, maxMs: number): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  for (;;) {
+    const held = connectionsHeld(port);
+    if (held === null || held === 0 || performance.now() >= deadline) return;
+    await sleep(15);
+  }
+}
+
 const LOOPBACK_V4 = new Set(["0100007F", "00000000"]);
 const IPV6_ANY = "00000000000000000000000000000000";
 const IPV6_LOOPBACK = "00000000000000000000000001000000";

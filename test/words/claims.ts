@@ -1,8 +1,8 @@
 /**
  * What the lessons say about the untouched skeleton: what it answers, and where the checker stops
  * on it. Each claim quotes its lesson word for word (line ends and runs of spaces read as one
- * space), and its probe starts the untouched skeleton over real sockets, or grades it with the
- * real checker, and says whether the claim holds and what it saw.
+ * space), and its probe starts the untouched skeleton over real sockets, calls its exports as the
+ * checker does, or grades it with the real checker, and says whether the claim holds and what it saw.
  *
  * Claims about the skeleton that the untouched skeleton cannot show (it does not listen yet, or
  * never reaches the code the claim is about) are not here: lesson 1's "The skeleton already
@@ -13,7 +13,8 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { phases } from "../../checker/manifest.ts";
+import { phases, studentFile } from "../../checker/manifest.ts";
+import { ModuleCaller } from "../../checker/grader/module-caller.ts";
 import type { CheckResult, Phase } from "../../checker/types.ts";
 import { ask, get, shown, type Answer, type Running } from "./claims-kit.ts";
 import type { Verdicts } from "./grade.ts";
@@ -297,6 +298,42 @@ export const CLAIMS: Claim[] = [
       const request = `POST /api/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n${body}`;
       const answer = await ask(port, request);
       return { holds: answer.status === 200 && !answer.fields.has("content-encoding") && answer.body === body, saw: `${shown(answer).slice(0, 60)} content-encoding: ${answer.fields.get("content-encoding") ?? "none"}` };
+    },
+  },
+  {
+    phase: 14,
+    quote: "Untouched, `/stream` is a 404, `chunk` returns the data without its frame, and every chunked request body gets 501, as in phase 13.",
+    probes: "GET and HEAD /stream (with a query too) are 404; chunk(hello) and chunk(empty), called as the checker calls them, give the bytes back as they were; a chunked POST to /api/echo and /api/form gets 501 and the close from the skeleton and from phase 13's solution",
+    async probe({ phase: fourteen, start }) {
+      const skeleton = await start();
+      const thirteen = await start({}, { phase: phase(13), file: path.join(ROOT, phase(13).solution) });
+      const close = "Connection: close\r\n";
+      const streams = [await ask(skeleton.port, get("/stream", close)), await ask(skeleton.port, get("/stream?n=2&ms=0", close)), await ask(skeleton.port, `HEAD /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n${close}\r\n`)];
+      const caller = new ModuleCaller(path.join(ROOT, studentFile(fourteen)), undefined, ROOT);
+      const frames: string[] = [];
+      let unframed = true;
+      try {
+        for (const data of [Buffer.from("hello"), Buffer.alloc(0)]) {
+          const outcome = await caller.call("chunk", [data]);
+          const same = outcome.kind === "value" && Buffer.isBuffer(outcome.value) && outcome.value.equals(data);
+          unframed &&= same;
+          frames.push(`chunk(${JSON.stringify(data.toString())}): ${outcome.kind === "value" ? JSON.stringify(Buffer.isBuffer(outcome.value) ? outcome.value.toString("latin1") : outcome.value) : outcome.kind}`);
+        }
+      } finally {
+        caller.stop();
+      }
+      const posts = [
+        ["/api/echo", "application/json", "2\r\n{}\r\n0\r\n\r\n"],
+        ["/api/form", "application/x-www-form-urlencoded", "3\r\na=b\r\n0\r\n\r\n"],
+      ].map(([target, type, body]) => `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${type}\r\nTransfer-Encoding: chunked\r\n\r\n${body}`);
+      const refused = (answer: Answer): boolean => answer.status === 501 && /\bclose\b/i.test(answer.fields.get("connection") ?? "") && answer.ending === "server-closed";
+      const mine = await Promise.all(posts.map((request) => ask(skeleton.port, request)));
+      const theirs = await Promise.all(posts.map((request) => ask(thirteen.port, request)));
+      const holds = streams.every((answer) => answer.status === 404) && unframed && [...mine, ...theirs].every(refused);
+      return {
+        holds,
+        saw: `/stream: ${streams.map((answer) => answer.status).join(", ")}; ${frames.join(", ")}; chunked POSTs: skeleton ${mine.map(shown).join(", ")}, phase 13 ${theirs.map(shown).join(", ")}`,
+      };
     },
   },
 ];

@@ -160,6 +160,11 @@ const CLOSE_WAIT_MS = 1000;
  * whether the server closes (it should not). Before, the wait (300 ms) tells a close from none.
  */
 export const KEEP_ALIVE_FROM_PHASE = 11;
+/**
+ * From this phase on a server frames bodies with chunked too (RFC 9112 §7.1): an answer framed by
+ * chunked is as good as one with Content-Length, and a chunked request body is read, not refused.
+ */
+export const CHUNKED_FROM_PHASE = 14;
 const LINGER_MS = 300;
 const seenNotClosing = new WeakSet<CheckContext>();
 

@@ -366,9 +366,20 @@ export const keepUnreadBody: Check = {
  * where a wrong reading of its head would find the next request; then, after the answer, one more. Null when the answer is one of
  * `allowed`, says close, the server closes, and nothing else is answered; else the finding.
  */
-async function refusedAndClosed(
+export async function refusedAndClosed(
   ctx: CheckContext,
-  options: { what: string; attack: string; hiddenPath: string; allowed: number[]; rule: Rule; hint: string; servedMessage?: (status: number) => string; expected: string },
+  options: {
+    what: string;
+    attack: string;
+    hiddenPath: string;
+    allowed: number[];
+    rule: Rule;
+    hint: string;
+    servedMessage?: (status: number) => string;
+    expected: string;
+    /** An answer outside `allowed` that passes all the same (a body read right, then the close). */
+    alsoAllowed?: (response: ParsedResponse) => boolean;
+  },
 ): Promise<Finding | null> {
   const waitMs = replyTimeout(ctx);
   return withTalk(ctx, async (talk) => {
@@ -387,7 +398,7 @@ async function refusedAndClosed(
       return fail(refused ? words.readOnAfterRefusal(status, second) : words.smuggled(second, options.hiddenPath));
     }
     if (status === null) return fail(refusedAnswer.response === null && talk.open ? words.noAnswerOpen(`${waitMs / 1000} s`) : words.noAnswerClosed);
-    if (!options.allowed.includes(status)) return fail(options.servedMessage && status < 300 ? options.servedMessage(status) : words.smuggleStatus(status, options.allowed.join(" or ")));
+    if (!options.allowed.includes(status) && !options.alsoAllowed?.(refusedAnswer.response!)) return fail(options.servedMessage && status < 300 ? options.servedMessage(status) : words.smuggleStatus(status, options.allowed.join(" or ")));
     if (!saysClose(refusedAnswer.response!)) return fail(words.smuggleNotClose, RULES.closeAfterClose);
     if (talk.open) {
       // Still open: one more request, after the answer; a server that goes on reading answers it.

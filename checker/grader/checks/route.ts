@@ -7,7 +7,7 @@ import { header, readResponse, type ParsedResponse } from "../http-reader.ts";
 import { RULES } from "../http-rules.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, getRequest, randomPath, whyNoResponse, type Asked, prefixed } from "./common.ts";
+import { ask, CHUNKED_FROM_PHASE, evidence, getRequest, randomPath, whyNoResponse, type Asked, prefixed } from "./common.ts";
 import { view } from "./counter.ts";
 import { callExport } from "./parse.ts";
 import { framingFinding } from "./respond.ts";
@@ -170,7 +170,7 @@ export function wrongOnWire(ctx: CheckContext, answer: Asked, status: number, op
     return { message: text.route.wireStatus(response.statusLine?.status ?? null, status), expected: text.route.statusExpected(status), hint: options.hint, ...evidence(ctx, answer) };
   }
   // Broken framing first: a body cut short looks empty, and the cut is the mistake to name.
-  const framing = framingFinding(answer);
+  const framing = framingFinding(answer, ctx.phase.number >= CHUNKED_FROM_PHASE);
   if (framing) return { ...framing, ...evidence(ctx, answer) };
   if (options.body !== false && response.body.length === 0) return { message: text.route.wireNoBody(status), expected: text.route.bodyExpected, ...evidence(ctx, answer) };
   return null;
