@@ -102,6 +102,40 @@ describe.skipIf(missing)("phase 13 with --browser: a long text file, compressed 
   });
 });
 
+describe.skipIf(missing)("phase 14 with --browser: /stream, chunk by chunk", () => {
+  test("the solution passes: Chromium shows the lines, and the load ends with the last chunk", async () => {
+    const label = "solutions/14-chunked/server.ts";
+    const graded = await grade(14, { kind: "file", file: path.join(ROOT, label), label }, { browser: true });
+    for (const id of ["client.chromium-stream", "client.chromium-compressed"]) {
+      expect(graded.report.results.find((r) => r.id === id)?.status, graded.text).toBe("pass");
+    }
+    expect(graded.firstProblem, graded.text).toBeUndefined();
+  });
+
+  test("a stream that closes without its last chunk fails it: Chromium shows ERR_INCOMPLETE_CHUNKED_ENCODING", async () => {
+    const graded = await gradeBroken(
+      {
+        name: "browser-14-no-last-chunk",
+        phase: 14,
+        base: "solutions/14-chunked/server.ts",
+        mistake: "ends a stream by closing the connection, without the last chunk",
+        patch: [["  if (chunked) socket.write(chunk(Buffer.alloc(0)));\n  return keep;", "  return false;"]],
+        firstFailure: "chunked.stream",
+        says: /before the last chunk/,
+      },
+      { browser: true },
+    );
+    const result = graded.report.results.find((r) => r.id === "client.chromium-stream");
+    expect(result?.status, graded.text).toBe("fail");
+    expect(result!.finding!.message, graded.text).toMatch(/^Chromium failed: net::ERR_INCOMPLETE_CHUNKED_ENCODING/);
+    // Only the browser check's block is recorded, as for phase 13 (the other checks are the wire variants').
+    const number = graded.report.results.findIndex((r) => r.id === "client.chromium-stream") + 1;
+    const block = new RegExp(`^ {2}✗ 14\\.${number} [^\\n]*\\n(?: {6}(?!server output)[^\\n]*\\n| {16}[^\\n]*\\n)*`, "m").exec(graded.text)?.[0];
+    expect(block, graded.text).toBeDefined();
+    await expectRecord(`${graded.text.split("\n")[0]}\n${block!}`, "browser-14-no-last-chunk.txt");
+  });
+});
+
 if (missing) {
   test.skip(`chromium is not installed: the --browser tests are skipped (${INSTALL_CHROMIUM})`, () => {});
 }

@@ -413,6 +413,152 @@ const lookAlikes: Array<Pick<BrokenCase, "name" | "phase" | "base" | "mistake" |
       ],
     ],
   },
+  {
+    name: "14-reads-te-with-length-and-closes",
+    phase: 14,
+    base: "solutions/14-chunked/server.ts",
+    mistake: "reads a body with both Transfer-Encoding: chunked and a Content-Length by chunked, answers it, and closes (RFC 9112 §6.1's other answer: chunked overrides the length, and the connection MUST close after)",
+    patch: [
+      ["    if (length !== undefined) return { status: 400 };\n", "    // Beside a Content-Length, chunked decides (RFC 9112 §6.1); handleRequest closes after the answer.\n"],
+      [
+        "  if (persistent(version, request.headers.connection)) connection",
+        '  const bothFramings = request.headers["transfer-encoding"] !== undefined && request.headers["content-length"] !== undefined;\n  if (!bothFramings && persistent(version, request.headers.connection)) connection',
+      ],
+    ],
+  },
+  {
+    name: "14-hex-in-capitals-with-zeros",
+    phase: 14,
+    base: "solutions/14-chunked/server.ts",
+    mistake: 'writes each chunk size in capital hex, four digits with leading zeros ("000D", "012C", the last chunk "0000")',
+    patch: [["Buffer.from(`${data.length.toString(16)}\\r\\n`, \"latin1\"), data, CRLF]", "Buffer.from(`${data.length.toString(16).toUpperCase().padStart(4, \"0\")}\\r\\n`, \"latin1\"), data, CRLF]"]],
+  },
+  {
+    name: "14-stream-line-in-two-chunks",
+    phase: 14,
+    base: "solutions/14-chunked/server.ts",
+    mistake: "sends each line of /stream as two chunks (its halves), in two writes",
+    patch: [
+      [
+        "      socket.write(chunked ? chunk(piece) : piece);",
+        [
+          "      if (chunked) {",
+          "        // Chunks need not follow lines: each line goes as two.",
+          "        const half = Math.ceil(piece.length / 2);",
+          "        socket.write(chunk(piece.subarray(0, half)));",
+          "        if (half < piece.length) socket.write(chunk(piece.subarray(half)));",
+          "      } else {",
+          "        socket.write(piece);",
+          "      }",
+        ].join("\n"),
+      ],
+    ],
+  },
+  {
+    name: "14-stream-chunk-extensions",
+    phase: 14,
+    base: "solutions/14-chunked/server.ts",
+    mistake: 'puts a chunk extension on each chunk of /stream ("d;line=1"), and on the last ("0;lines=3") (RFC 9112 §7.1.1: a recipient ignores those it does not know)',
+    patch: [
+      ["  try {\n    for await (const piece of reply.pieces(stop.signal)) {", "  let lines = 0;\n  try {\n    for await (const piece of reply.pieces(stop.signal)) {"],
+      [
+        "      socket.write(chunked ? chunk(piece) : piece);",
+        '      lines += 1;\n      socket.write(chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)};line=${lines}\\r\\n`, "latin1"), piece, CRLF]) : piece);',
+      ],
+      ["  if (chunked) socket.write(chunk(Buffer.alloc(0)));", '  if (chunked) socket.write(`0;lines=${lines}\\r\\n\\r\\n`);'],
+    ],
+  },
+  {
+    name: "14-stream-trailer-field",
+    phase: 14,
+    base: "solutions/14-chunked/server.ts",
+    mistake: 'announces "Trailer: Server-Timing" in the head of /stream and sends that field after the last chunk (RFC 9110 §6.5; Server-Timing is defined to be allowed there)',
+    patch: [
+      ['  const fields = chunked ? { ...reply.fields, "Transfer-Encoding": "chunked" } : reply.fields;', '  const fields = chunked ? { ...reply.fields, "Transfer-Encoding": "chunked", Trailer: "Server-Timing" } : reply.fields;\n  const started = performance.now();'],
+      ["  if (chunked) socket.write(chunk(Buffer.alloc(0)));", '  if (chunked) socket.write(`0\\r\\nServer-Timing: stream;dur=${Math.round(performance.now() - started)}\\r\\n\\r\\n`);'],
+    ],
+  },
+  {
+    name: "14-stream-http10-with-length",
+    phase: 14,
+    base: "solutions/14-chunked/server.ts",
+    mistake: "makes the whole body of /stream first for an HTTP/1.0 client, and sends it with a Content-Length (and Connection: close), not ended by the close",
+    patch: [
+      [
+        '  socket.write(responseHead(reply.status, fields, chunked ? connection : "close"));',
+        [
+          "  if (!chunked && reply.pieces !== null) {",
+          "    // HTTP/1.0 cannot read chunks: the lines are all made first, and sent with their length.",
+          "    const made: Buffer[] = [];",
+          "    const gone = new AbortController();",
+          "    const away = () => gone.abort();",
+          '    socket.once("close", away);',
+          "    try {",
+          "      for await (const piece of reply.pieces(gone.signal)) made.push(piece);",
+          "    } catch {",
+          "      return false;",
+          "    } finally {",
+          '      socket.off("close", away);',
+          "    }",
+          "    const body = Buffer.concat(made);",
+          '    socket.write(Buffer.concat([responseHead(reply.status, { ...fields, "Content-Length": String(body.length) }, "close"), body]));',
+          "    return false;",
+          "  }",
+          '  socket.write(responseHead(reply.status, fields, chunked ? connection : "close"));',
+        ].join("\n"),
+      ],
+    ],
+  },
+  {
+    name: "14-huge-size-413",
+    phase: 14,
+    base: "solutions/14-chunked/server.ts",
+    mistake: "reads a chunk size of any number of hex digits, and answers 413 (not 400) to one with more than 8 after its leading zeros (17 digits included): over MAX_BODY_BYTES anyway",
+    patch: [
+      ["const CHUNK_SIZE_LINE = /^([0-9A-Fa-f]{1,16})", "const CHUNK_SIZE_LINE = /^([0-9A-Fa-f]+)"],
+      ["    const length = parseInt(found[1]!, 16);", '    const digits = found[1]!.replace(/^0+(?=.)/, "");\n    if (digits.length > 8) return { status: 413 };\n    const length = parseInt(digits, 16);'],
+    ],
+  },
+  {
+    name: "14-reads-gzip-chunked-then-501",
+    phase: 14,
+    base: "solutions/14-chunked/server.ts",
+    mistake: 'reads a body sent with "Transfer-Encoding: gzip, chunked" by its chunks (the last coding says where it ends), then answers 501 and closes, where the solution answers from the head',
+    patch: [
+      ["    if (before.length > 0) return { status: 501 };\n", "    // A coding before chunked that this server cannot undo: the body is read, then refused (handleRequest).\n"],
+      [
+        "  let reply: Answer;\n",
+        [
+          '  const codings = (request.headers["transfer-encoding"] ?? "").split(",").filter((each) => each.replace(/^[ \\t]+|[ \\t]+$/g, "") !== "");',
+          "  if (codings.length > 1) {",
+          '    socket.write(generateResponse(error(501), request.line.method === "HEAD"));',
+          "    return false;",
+          "  }",
+          "  let reply: Answer;",
+          "",
+        ].join("\n"),
+      ],
+    ],
+  },
+  {
+    name: "14-stream-first-chunk-with-head",
+    phase: 14,
+    base: "solutions/14-chunked/server.ts",
+    mistake: "sends the head of /stream with its first chunk, in one write (the head alone for HEAD)",
+    patch: [
+      ['  socket.write(responseHead(reply.status, fields, chunked ? connection : "close"));', '  let unsent: Buffer | null = responseHead(reply.status, fields, chunked ? connection : "close");'],
+      ["  if (reply.pieces === null) return keep; // HEAD: the head alone, at once", "  if (reply.pieces === null) {\n    socket.write(unsent);\n    return keep;\n  }"],
+      ["      socket.write(chunked ? chunk(piece) : piece);", "      const framed = chunked ? chunk(piece) : piece;\n      socket.write(unsent === null ? framed : Buffer.concat([unsent, framed]));\n      unsent = null;"],
+      ["  if (chunked) socket.write(chunk(Buffer.alloc(0)));", "  if (unsent !== null) socket.write(unsent);\n  if (chunked) socket.write(chunk(Buffer.alloc(0)));"],
+    ],
+  },
+  {
+    name: "14-says-keep-alive",
+    phase: 14,
+    base: "solutions/14-chunked/server.ts",
+    mistake: 'answers every kept request, /stream and the chunked echo included, with an explicit "Connection: keep-alive"',
+    patch: [['connection = version === "HTTP/1.0" ? "keep-alive" : null;', 'connection = "keep-alive";']],
+  },
 ];
 
 test.each(lookAlikes)("$name: $mistake; every check passes", async (lookAlike) => {

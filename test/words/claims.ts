@@ -302,6 +302,12 @@ export const CLAIMS: Claim[] = [
   },
   {
     phase: 14,
+    quote: "On the untouched skeleton, the check of `chunk` fails first",
+    probes: "grades the skeleton: the first failure is 14.3, chunk(Buffer.from(\"hello\")) returned \"hello\"",
+    probe: failsFirst("14.3", 'chunk(Buffer.from("hello")) returned "hello"'),
+  },
+  {
+    phase: 14,
     quote: "Untouched, `/stream` is a 404, `chunk` returns the data without its frame, and every chunked request body gets 501, as in phase 13.",
     probes: "GET and HEAD /stream (with a query too) are 404; chunk(hello) and chunk(empty), called as the checker calls them, give the bytes back as they were; a chunked POST to /api/echo and /api/form gets 501 and the close from the skeleton and from phase 13's solution",
     async probe({ phase: fourteen, start }) {

@@ -20,5 +20,6 @@ export const LAB_TERMS: Record<string, string> = {
   expected_root: "seed 001's variable, in the line of its code that lesson 9 quotes",
   asctime: "the name RFC 9110 §5.6.7 gives to the oldest HTTP date format (asctime-date)",
   ERR_CONTENT_DECODING_FAILED: "Chromium's name for a body that does not decode as its Content-Encoding says, shown in its Network tab and quoted by client.chromium-compressed",
+  ERR_INCOMPLETE_CHUNKED_ENCODING: "Chromium's name for a chunked body whose connection ended before its last chunk, shown in its Network tab and quoted by client.chromium-stream and lesson 14",
   maxConnections: "net.Server's limit on connections (Node's documentation), named as the cause of connections turned away in phase 5: no lab file sets it",
 };

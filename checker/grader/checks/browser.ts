@@ -151,6 +151,50 @@ export async function startChromium(): Promise<Chromium | Finding> {
   }
 }
 
+/** What Chromium made of one address: the load's error, the head's fields, and the text it shows. */
+export interface TextLoad {
+  /** The load's error ("net::ERR_CONTENT_DECODING_FAILED"), or null when it loaded. */
+  failed: string | null;
+  /** The response's fields as Chromium saw them (after its own decoding), or null when none came. */
+  headers: Record<string, string> | null;
+  /** document.body.innerText once it loaded (a text document shows in a <pre>). */
+  shown: string;
+}
+
+/**
+ * Opens `url` in a tab of `browser` and waits (at most LOAD_TIMEOUT_MS) for its load or its
+ * failure. Throws BrowserError when the browser itself gives out: the caller skips then.
+ */
+export async function loadText(browser: Chromium, url: string): Promise<TextLoad> {
+  const pathname = new URL(url).pathname;
+  const load: TextLoad = { failed: null, headers: null, shown: "" };
+  const session = await browser.openTab();
+  const unlisten = browser.listen((event: CdpEvent) => {
+    if (event.sessionId !== session) return;
+    if (event.method === "Network.responseReceived" && new URL(event.params.response.url).pathname === pathname) {
+      load.headers = (event.params.response.headers ?? {}) as Record<string, string>;
+    } else if (event.method === "Network.loadingFailed" && load.failed === null) {
+      load.failed = String(event.params.errorText).slice(0, 200);
+    }
+  });
+  try {
+    for (const domain of ["Page", "Network"]) await browser.send(`${domain}.enable`, {}, session);
+    // The page loads, or its load fails (a body that does not decode fails after the head came).
+    const ended = browser.waitFor((event) => event.sessionId === session && (event.method === "Page.loadEventFired" || event.method === "Network.loadingFailed"), LOAD_TIMEOUT_MS);
+    const answer = await browser.send("Page.navigate", { url }, session);
+    if (answer.errorText) {
+      load.failed = String(answer.errorText).slice(0, 200);
+      ended.cancel();
+    } else if (!(await ended.event) && load.failed === null) load.failed = text.browser.didNotLoad(LOAD_TIMEOUT_MS / 1000);
+    // What it shows is bounded by what the checker reads of it: the page is the server's.
+    const seen = await browser.send("Runtime.evaluate", { expression: "document.body ? document.body.innerText.slice(0, 1048576) : ''", returnByValue: true }, session);
+    load.shown = String(seen.result?.value ?? "");
+  } finally {
+    unlisten();
+  }
+  return load;
+}
+
 export const counterBrowser: Check = {
   id: "counter.browser",
   ...text.checks["counter.browser"],

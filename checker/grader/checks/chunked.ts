@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { isDeepStrictEqual } from "node:util";
+import { BrowserError, Chromium } from "../chromium.ts";
 import { Conversation } from "../conversation.ts";
 import { curlName, runCurl } from "../curl.ts";
 import { header, mustProblems, type ParsedResponse } from "../http-reader.ts";
@@ -16,6 +17,7 @@ import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
 import { ask, evidence, replyTimeout, whyNoResponse, type Asked } from "./common.ts";
 import { conversationEvidence, get, head, refusedAndClosed } from "./keep.ts";
+import { loadText, startChromium, type TextLoad } from "./browser.ts";
 import { callExport } from "./parse.ts";
 import { quiet } from "./pipeline.ts";
 import { cappedBytes, problemHints, problemMessage } from "./respond.ts";
@@ -229,7 +231,11 @@ function streamProblem(response: ParsedResponse, n: number): Pick<Finding, "mess
   if (length !== undefined || te === undefined) return { message: words.withLength, rule: RULES.teWithLength };
   // Broken chunks, a body cut short: the reader's words.
   const broken = response.problems.find((problem) => problem.code !== "chunked-not-length");
-  if (broken) return { message: problemMessage(broken), rule: broken.rule, hint: problemHints[broken.code] };
+  if (broken) {
+    // The reader's hints speak of Content-Length; a chunked body is cut or framed wrong for its own reasons.
+    const hint = broken.code === "body-shorter" || broken.code === "incomplete" ? words.lastChunkHint : broken.code === "bad-chunk" ? words.frameHint : problemHints[broken.code];
+    return { message: problemMessage(broken), rule: broken.rule, hint };
+  }
   const type = header(response, "content-type");
   if (!/^text\/plain\s*;\s*charset=utf-8$/i.test((type ?? "").trim())) return { message: words.streamType(type), rule: RULES.streamChunked };
   const want = CHUNKED_CONTRACT.lines(n);
@@ -671,7 +677,11 @@ export const clientFetchStream: Check = {
         if (done) break;
         pieces.push(Buffer.from(value));
         size += value.length;
-        if (size > MAX_KEPT_BYTES) break;
+        if (size > MAX_KEPT_BYTES) {
+          // A body that never ends: stop reading it, and let the connection go.
+          await reader.cancel().catch(() => {});
+          break;
+        }
       }
       const body = Buffer.concat(pieces);
       if (response.status !== 200 || body.toString("utf8") !== want) return { message: words.clientGotOther(client, `${response.status} ${shownBody(body)}`, `200 ${JSON.stringify(want)}`), expected: words.fetchStreamExpected, tryIt: tryStream };
@@ -709,6 +719,35 @@ export const clientFetchStream: Check = {
   },
 };
 
+export const clientChromiumStream: Check = {
+  id: "client.chromium-stream",
+  ...text.checks["client.chromium-stream"],
+  needsBrowser: true,
+  requires: ["start"],
+  async run(ctx) {
+    const n = 3;
+    const target = `/stream?n=${n}&ms=50`;
+    const browser = await startChromium();
+    if (!(browser instanceof Chromium)) return browser;
+    const tryIt = words.chromiumTryIt(ctx.tryPort);
+    let load: TextLoad;
+    try {
+      load = await loadText(browser, `http://${ctx.host}:${ctx.port}${target}`);
+    } catch (error) {
+      if (!(error instanceof BrowserError)) throw error;
+      return { status: "skip", message: text.browser.stopped(error.message) };
+    } finally {
+      await browser.close();
+    }
+    const want = CHUNKED_CONTRACT.lines(n);
+    // net::ERR_INCOMPLETE_CHUNKED_ENCODING: the connection ended before the last chunk (RFC 9112 §8: an incomplete message).
+    if (load.failed !== null) return { message: words.clientFailed("Chromium", load.failed), expected: words.chromiumExpected, rule: /CHUNKED/.test(load.failed) ? RULES.incomplete : undefined, tryIt };
+    // A text document is shown in a <pre>: its text is the body's, give or take the last line end.
+    if (load.shown.replace(/\n$/, "") !== want.replace(/\n$/, "")) return { message: words.clientGotOther("Chromium", JSON.stringify(load.shown.slice(0, 80)), JSON.stringify(want)), expected: words.chromiumExpected, tryIt };
+    return null;
+  },
+};
+
 /** Phase 14's own checks, in the order they run. */
 export const chunkedChecks: Check[] = [
   chunkedUnitChunk,
@@ -727,4 +766,5 @@ export const chunkedChecks: Check[] = [
   chunkedPipelined,
   clientCurlChunked,
   clientFetchStream,
+  clientChromiumStream,
 ];

@@ -51,6 +51,8 @@ export const chunkedWords = {
   allAtOnce: (gapMs: number, wantMs: number, totalMs: number) =>
     `the lines came together: ${gapMs} ms between the first body bytes and the last chunk, where the lines are ${wantMs} ms apart (the answer took ${totalMs} ms in all). They were kept until the last was made, which is what chunked is there to avoid.`,
   streamExpected: (n: number, ms: number) => `200 with Transfer-Encoding: chunked, no Content-Length, Content-Type: text/plain; charset=utf-8, and the lines "chunk 1 of ${n}" to "chunk ${n} of ${n}", each sent as it is made, ${ms} ms apart, then the last chunk`,
+  lastChunkHint: "After the last line, send the last chunk, chunk(Buffer.alloc(0)): without it a client cannot tell the end of the body from a connection that broke.",
+  frameHint: "Send each piece framed by chunk(): its size in hex, CRLF, its bytes, CRLF; and nothing between two chunks.",
   streamHint: "Write the head first, then each line as a chunk as soon as it is made (socket.write(chunk(line))), then the last chunk: never collect the lines into one body (TODO 2).",
   // HEAD.
   headNoChunked: (te: string | undefined, length: string | undefined) =>
@@ -153,6 +155,8 @@ export const chunkedWords = {
   fetchAllAtOnce: (client: string) => `${client} read the whole body in its first read: the lines were not sent as they were made.`,
   fetchStreamExpected: "the lines of /stream, the first readable before the last is made",
   fetchUploadExpected: "200 with the JSON fetch sent as a stream (Transfer-Encoding: chunked)",
+  chromiumExpected: "the three lines of /stream?n=3&ms=50, shown as text, and a load that ends with the last chunk",
+  chromiumTryIt: (port: number) => `open http://127.0.0.1:${port}/stream?n=100&ms=100 in a browser and watch the lines come; the developer tools' Network tab shows the answer's Transfer-Encoding and its error, if any`,
 };
 
 /** Each check's title and hints: a nudge first, then the near-answer. */
@@ -216,6 +220,10 @@ export const chunkedChecks = {
   "client.curl-chunked": check("curl sends a chunked body, and prints /stream as it comes", [
     "curl -H 'Transfer-Encoding: chunked' --data-binary @- sends its input in chunks; curl -N prints each chunk as it arrives.",
     "Try both by hand, with -v to see the heads.",
+  ]),
+  "client.chromium-stream": check("Chromium shows /stream, and its load ends with the last chunk", [
+    "A browser reads chunked answers, and calls a body whose last chunk never comes broken (net::ERR_INCOMPLETE_CHUNKED_ENCODING).",
+    "After the loop of lines, send the last chunk, chunk(Buffer.alloc(0)), before the connection goes on or closes.",
   ]),
   "client.fetch-stream": check("fetch reads /stream as it comes, and sends a stream as a chunked body", [
     "fetch's response.body is a stream: its first read returns what has come, before the body ends.",

@@ -6,7 +6,7 @@
  * body is decoded with zlib and compared with the file's bytes.
  */
 import zlib, { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
-import { BrowserError, Chromium, type CdpEvent } from "../chromium.ts";
+import { BrowserError, Chromium } from "../chromium.ts";
 import { Conversation } from "../conversation.ts";
 import { curlName, runCurl } from "../curl.ts";
 import { header, type ParsedResponse } from "../http-reader.ts";
@@ -19,7 +19,7 @@ import { text } from "../../text.ts";
 import { ask, evidence, replyTimeout, whyNoResponse, type Asked } from "./common.ts";
 import { conversationEvidence, get, head } from "./keep.ts";
 import { callExport } from "./parse.ts";
-import { startChromium } from "./browser.ts";
+import { loadText, startChromium, type TextLoad } from "./browser.ts";
 import { quiet } from "./pipeline.ts";
 import { cappedBytes } from "./respond.ts";
 import { wrongOnWire } from "./route.ts";
@@ -621,41 +621,17 @@ export const clientChromiumCompressed: Check = {
     const browser = await startChromium();
     if (!(browser instanceof Chromium)) return browser;
     const tryIt = words.chromiumTryIt(ctx.tryPort, file.url);
-    // What the browser saw: the load's error (ERR_CONTENT_DECODING_FAILED, ...), the coding, the text it shows.
-    let failed: string | null = null;
-    let coding: string | null = null;
-    let shown = "";
+    let load: TextLoad;
     try {
-      const session = await browser.openTab();
-      const unlisten = browser.listen((event: CdpEvent) => {
-        if (event.sessionId !== session) return;
-        if (event.method === "Network.responseReceived" && new URL(event.params.response.url).pathname === file.url) {
-          const headers = (event.params.response.headers ?? {}) as Record<string, string>;
-          coding = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-encoding")?.[1]?.slice(0, 100) ?? null;
-        } else if (event.method === "Network.loadingFailed" && failed === null) {
-          failed = String(event.params.errorText).slice(0, 200);
-        }
-      });
-      try {
-        for (const domain of ["Page", "Network"]) await browser.send(`${domain}.enable`, {}, session);
-        // The page loads, or its load fails (a body that does not decode fails after the head came).
-        const ended = browser.waitFor((event) => event.sessionId === session && (event.method === "Page.loadEventFired" || event.method === "Network.loadingFailed"), 8000);
-        const answer = await browser.send("Page.navigate", { url: `http://${ctx.host}:${ctx.port}${file.url}` }, session);
-        if (answer.errorText) {
-          failed = String(answer.errorText).slice(0, 200);
-          ended.cancel();
-        } else if (!(await ended.event) && failed === null) failed = text.browser.didNotLoad(8);
-        const seen = await browser.send("Runtime.evaluate", { expression: "document.body ? document.body.innerText : ''", returnByValue: true }, session);
-        shown = String(seen.result?.value ?? "");
-      } finally {
-        unlisten();
-      }
+      load = await loadText(browser, `http://${ctx.host}:${ctx.port}${file.url}`);
     } catch (error) {
       if (!(error instanceof BrowserError)) throw error;
       return { status: "skip", message: text.browser.stopped(error.message) };
     } finally {
       await browser.close();
     }
+    const { failed, shown } = load;
+    const coding = Object.entries(load.headers ?? {}).find(([name]) => name.toLowerCase() === "content-encoding")?.[1]?.slice(0, 100) ?? null;
     const client = "Chromium";
     const want = file.bytes.toString("utf8");
     if (failed !== null) return { message: words.clientFailed(client, failed), expected: words.clientExpected, rule: /DECODING|LENGTH/.test(failed) ? RULES.contentEncodingSaid : undefined, tryIt };
