@@ -88,3 +88,32 @@ net.createServer((socket) => {
   expect(fetched.finding!.message).toMatch(/timeout/i);
   expect(fetched.finding!.message).not.toMatch(/\(\d+\)/);
 });
+
+test("a server whose every answer is an endless chunked stream (phase 14): each client stops at its cap or its deadline", async () => {
+  const { report, seconds, peakMb, shown } = await gradeServer(
+    "endless-chunks",
+    `import net from "node:net";
+const piece = Buffer.from("4000\\r\\n" + "a".repeat(0x4000) + "\\r\\n");
+net.createServer((socket) => {
+  socket.on("error", () => {});
+  socket.once("data", (data) => {
+    // The counter's first visit, so that the phase's checks run; everything else streams for ever.
+    if (data.toString("latin1").startsWith("GET / ")) return socket.end("HTTP/1.1 200 OK\\r\\nContent-Type: text/html; charset=utf-8\\r\\nContent-Length: 45\\r\\nConnection: close\\r\\n\\r\\n<h1>This page has been accessed 1 times.</h1>");
+    socket.write("HTTP/1.1 200 OK\\r\\nContent-Type: text/plain; charset=utf-8\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n");
+    const pump = () => { while (socket.writable && socket.write(piece)) {} if (socket.writable) socket.once("drain", pump); };
+    pump();
+  });
+}).listen(Number(process.env.PORT), "127.0.0.1");
+`,
+    "14",
+  );
+  // Every check of the phase runs against it (the unit checks are skipped: --cmd), each bounded.
+  expect(seconds, "bounded time").toBeLessThan(150);
+  expect(peakMb, "bounded memory").toBeLessThan(400);
+  const stream = report.results.find((result) => result.id === "chunked.stream")!;
+  expect(stream.status, shown).toBe("fail");
+  expect(stream.finding!.message).toMatch(/over 1 MiB|has not ended/);
+  for (const id of ["client.fetch-stream", "client.curl-chunked"]) {
+    expect(report.results.find((result) => result.id === id)!.status, id).toBe("fail");
+  }
+});

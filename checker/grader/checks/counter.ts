@@ -3,7 +3,7 @@ import { WireConnection } from "../wire.ts";
 import { RULES } from "../http-rules.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, getRequest, randomPath, whyNoResponse, type Asked } from "./common.ts";
+import { ask, CHUNKED_FROM_PHASE, evidence, getRequest, randomPath, whyNoResponse, type Asked } from "./common.ts";
 import { framingFinding } from "./respond.ts";
 
 export const COUNT = /accessed\s+(\d+)\s+times?/i;
@@ -43,7 +43,7 @@ async function countedView(ctx: CheckContext): Promise<{ view: View } | { findin
   if (why) return { finding: why };
   // A page still coming (or cut short) is not read for its count: say what is wrong with its framing.
   if (root.asked.response && !root.asked.response.complete) {
-    const framing = framingFinding(root.asked);
+    const framing = framingFinding(root.asked, ctx.phase.number >= CHUNKED_FROM_PHASE);
     if (framing) return { finding: { ...framing, ...evidence(ctx, root.asked) } };
   }
   if (root.status !== 200) {
@@ -103,7 +103,7 @@ export const counterWellFormed: Check = {
   async run(ctx) {
     const first = await firstVisit(ctx);
     if ("finding" in first) return null;
-    const problem = framingFinding(first.view.asked);
+    const problem = framingFinding(first.view.asked, ctx.phase.number >= CHUNKED_FROM_PHASE);
     return problem && { ...problem, ...evidence(ctx, first.view.asked) };
   },
 };
@@ -248,7 +248,7 @@ function notFound(ctx: CheckContext, page: View, path: string): Finding | null {
   if ((page.asked.response?.body.length ?? 0) === 0) {
     return { message: text.counter.emptyNotFound(path), expected: text.counter.emptyNotFoundExpected, ...evidence(ctx, page.asked) };
   }
-  const framing = framingFinding(page.asked);
+  const framing = framingFinding(page.asked, ctx.phase.number >= CHUNKED_FROM_PHASE);
   return framing && { ...framing, ...evidence(ctx, page.asked) };
 }
 
