@@ -8,8 +8,12 @@
  * for a connection's first request; in a pipeline: Connection: close on the first of several
  * requests instead of pipelining, a cap of 100 requests a connection, keep-alive said; for gzip:
  * deflate or br where the client prefers them, Vary on every answer or in lowercase in a list, a
- * threshold of 200 or 4000 bytes, gzip at level 9 with a name and a time in its header), and must
- * pass every check of its phase.
+ * threshold of 200 or 4000 bytes, gzip at level 9 with a name and a time in its header; for
+ * chunked: Transfer-Encoding beside a Content-Length read by chunked and closed, sizes in capital hex
+ * with leading zeros, a line of /stream in two chunks, chunk extensions or a trailer field on
+ * /stream, HTTP/1.0's /stream made whole and sent with a Content-Length, 413 for a 17-digit size,
+ * "gzip, chunked" read before its 501, the head in one write with the first chunk, keep-alive
+ * said), and must pass every check of its phase.
  */
 import { expect, test } from "vitest";
 import type { BrokenCase } from "./broken/cases.ts";

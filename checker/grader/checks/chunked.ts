@@ -75,6 +75,14 @@ function parsedJson(body: Buffer): unknown {
 /** A body as shown in a finding: its first 80 characters, quoted. */
 const shownBody = (body: Buffer): string => (body.length === 0 ? "empty" : JSON.stringify(body.subarray(0, 80).toString("utf8")) + (body.length > 80 ? "…" : ""));
 
+/** Whether `response` says Connection: close. */
+const saysClose = (response: ParsedResponse): boolean => (header(response, "connection") ?? "").split(",").some((token) => token.trim().toLowerCase() === "close");
+
+/** The answer said close, and the server closed (or closes within a second): the conversation ends there, as allowed. */
+function closedAsSaid(talk: Conversation, response: ParsedResponse): boolean {
+  return saysClose(response) && talk.unread.length === 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 // chunk()
 
@@ -147,7 +155,9 @@ const READS: Array<{ data: string; after?: string; want: { body: string } | { st
   { data: " 5\r\nhello\r\n0\r\n\r\n", want: { status: 400 }, why: "space" },
   { data: "+5\r\nhello\r\n0\r\n\r\n", want: { status: 400 }, why: "sign" },
   { data: "5\nhello\r\n0\r\n\r\n", want: { status: 400 }, why: "bareLf" },
-  { data: "3\r\nhello\r\n0\r\n\r\n", want: { status: 400 }, why: "longer" },
+  { data: "3\r\nhello0\r\n\r\n", want: { status: 400 }, why: "longer" },
+  { data: "5 \r\nhello\r\n0\r\n\r\n", want: { status: 400 }, why: "spaceAfter" },
+  { data: "5;\r\nhello\r\n0\r\n\r\n", want: { status: 400 }, why: "noExtensionName" },
   { data: "200001\r\n", want: { status: 413 }, why: "tooBig" },
 ];
 
@@ -293,7 +303,11 @@ export const chunkedStreamHead: Check = {
       if (first.statusLine?.status !== 200) return fail({ message: `${words.forAnswer(1, `HEAD ${target}`)} ${text.route.wireStatus(first.statusLine?.status ?? null, 200)}` });
       const te = header(first, "transfer-encoding");
       const length = header(first, "content-length");
-      if (!/^\s*chunked\s*$/i.test(te ?? "") || length !== undefined) return fail({ message: words.headNoChunked(te, length), rule: RULES.headSameHead });
+      // Transfer-Encoding may be left out of a HEAD's head (RFC 9110 §9.3.2: a field known only while
+      // making the content; RFC 9112 §6.1); a Content-Length the GET does not have may not be there.
+      if ((te !== undefined && !/^\s*chunked\s*$/i.test(te)) || length !== undefined) return fail({ message: words.headNoChunked(te, length), rule: RULES.headSameHead });
+      // A close announced after the HEAD is the server's right (RFC 9112 §9.6): nothing more to judge.
+      if (closedAsSaid(talk, first)) return null;
       const second = await talk.next(waitMs);
       if (second === null || second.statusLine?.status !== 200) {
         const start = talk.unread.subarray(0, 5).toString("latin1");
@@ -372,7 +386,8 @@ export const chunkedStreamKept: Check = {
       if (first === null) return fail(words.noAnswer(1, `GET ${target}`, talk.open));
       const problem = streamProblem(first, 2);
       if (problem) return { ...(await fail(`${words.forAnswer(1, `GET ${target}`)} ${lowerFirst(problem.message)}`)), rule: problem.rule };
-      const second = await talk.next(waitMs);
+      const second = closedAsSaid(talk, first) ? "closed" : await talk.next(waitMs);
+      if (second === "closed") return null;
       if (second === null) return fail(words.noAnswer(2, "GET /about", talk.open));
       if (second.statusLine?.status !== 200) return fail(`${words.forAnswer(2, "GET /about")} ${text.route.wireStatus(second.statusLine?.status ?? null, 200)}`);
     } finally {
@@ -417,6 +432,8 @@ async function echoThenNext(ctx: CheckContext, what: string, value: unknown, seg
     if (status === 501 || status === 400 || status === 411 || status === 413) return fail({ message: prefixed(what, words.refusedChunked(status)), rule: RULES.readChunked });
     if (status !== 200) return fail({ message: prefixed(what, text.route.wireStatus(status, 200)) });
     if (!isDeepStrictEqual(parsedJson(echo.body), value)) return fail({ message: prefixed(what, words.echoOther(shownBody(echo.body))), rule: RULES.readChunked });
+    // Closing after a body read whole is the server's right, but not this lab's way (phase 11).
+    if (saysClose(echo)) return fail({ message: prefixed(what, words.echoSaysClose), rule: RULES.persistentDefault, hint: words.echoSaysCloseHint });
     const next = await talk.ask(get("/about"), waitMs);
     if (next.response?.statusLine?.status !== 200) return fail({ message: prefixed(what, words.afterEcho(next.response?.statusLine?.status ?? null, talk.open)), rule: RULES.bodyThenNext });
     return null;
@@ -502,7 +519,9 @@ const BAD: Array<{ what: string; body: string }> = [
   { what: "space", body: " 5\r\nhello\r\n0\r\n\r\n" },
   { what: "sign", body: "+5\r\nhello\r\n0\r\n\r\n" },
   { what: "bareLf", body: "5\nhello\r\n0\r\n\r\n" },
-  { what: "longer", body: "3\r\nhello\r\n0\r\n\r\n" },
+  { what: "longer", body: "3\r\nhello0\r\n\r\n" },
+  { what: "spaceAfter", body: "5 \r\nhello\r\n0\r\n\r\n" },
+  { what: "noExtensionName", body: "5;\r\nhello\r\n0\r\n\r\n" },
   { what: "huge", body: "10000000000000005\r\nhello\r\n0\r\n\r\n" },
 ];
 
@@ -566,7 +585,8 @@ export const chunkedTeRefused: Check = {
       { what: "chunkedIdentity", fields: ["Transfer-Encoding: chunked, identity"], allowed: [400], rule: RULES.teNotFinalChunked },
       { what: "identity", fields: ["Transfer-Encoding: identity"], allowed: [400], rule: RULES.teNotFinalChunked },
       { what: "twice", fields: ["Transfer-Encoding: chunked", "Transfer-Encoding: chunked"], allowed: [400], rule: RULES.chunkedOnce },
-      { what: "gzip", fields: ["Transfer-Encoding: gzip, chunked"], allowed: [501], rule: RULES.requestTransferEncoding },
+      // RFC 9112 §6.1: a coding the server does not know SHOULD get 501; 400 breaks no MUST (phases 10 and 11 take it too).
+      { what: "gzip", fields: ["Transfer-Encoding: gzip, chunked"], allowed: [501, 400], rule: RULES.requestTransferEncoding },
       { what: "http10", fields: ["Transfer-Encoding: chunked"], version: "HTTP/1.0", allowed: [400], rule: RULES.teOnHttp10Request },
     ];
     for (const form of cases) {
@@ -620,6 +640,8 @@ export const chunkedPipelined: Check = {
         if (response === null) return fail(words.noAnswer(n, step.label, talk.open));
         if (response.statusLine?.status !== 200) return fail(`${words.forAnswer(n, step.label)} ${text.route.wireStatus(response.statusLine?.status ?? null, 200)}`);
         if (step.value !== undefined && !isDeepStrictEqual(parsedJson(response.body), step.value)) return fail(`${words.forAnswer(n, step.label)} ${words.echoOther(shownBody(response.body))}`);
+        // An answer that says close ends the pipeline, as RFC 9112 §9.6 allows (phase 12's checks take it too).
+        if (closedAsSaid(talk, response)) return null;
       }
       return null;
     } finally {

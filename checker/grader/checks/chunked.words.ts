@@ -37,7 +37,9 @@ export const chunkedWords = {
     space: "nothing may stand before the size, not even a space: 400 (a reader that skips it disagrees with one that does not, and that is how requests are smuggled).",
     sign: "a chunk size has no sign: 400.",
     bareLf: "a chunk line ends with CRLF: a bare LF is broken framing, 400.",
-    longer: "the data is longer than its size said (3, then hello): the bytes after the data must be CRLF, 400.",
+    longer: "the data is longer than its size said (3, then hello0): the two bytes after the data must be CRLF, not skipped, 400.",
+    spaceAfter: "nothing may stand between the size and its CRLF but an extension, and an extension starts with ;: 400.",
+    noExtensionName: "a chunk extension has a name after its ; (RFC 9112 §7.1.1): 5; is broken framing, 400.",
     tooBig: "the size alone says the body is over MAX_BODY_BYTES (2 MiB): 413, before its data comes.",
   } as Record<string, string>,
   notAResult: "it should return { body, size }, { status } or null.",
@@ -56,9 +58,9 @@ export const chunkedWords = {
   streamHint: "Write the head first, then each line as a chunk as soon as it is made (socket.write(chunk(line))), then the last chunk: never collect the lines into one body (TODO 2).",
   // HEAD.
   headNoChunked: (te: string | undefined, length: string | undefined) =>
-    `HEAD /stream answered ${te === undefined ? "without Transfer-Encoding" : `Transfer-Encoding: ${te}`}${length === undefined ? "" : ` and Content-Length: ${length}`}: a HEAD gets the head the GET would get, Transfer-Encoding: chunked and no Content-Length.`,
+    `HEAD /stream answered ${te === undefined ? "without Transfer-Encoding" : `Transfer-Encoding: ${te}`}${length === undefined ? "" : ` and Content-Length: ${length}`}: a HEAD gets the head the GET would get, with Transfer-Encoding: chunked (or, as a field known only while the body is made, none) and never a Content-Length the GET does not have.`,
   headBody: (label: string) => `Answer 2 (for ${label}) did not start where the HEAD's head ended: bytes came after the head of the answer to HEAD, which has no body.`,
-  headExpected: "the head GET /stream gets (200, Transfer-Encoding: chunked, no Content-Length) and no body, then the answer to the next request",
+  headExpected: "the head GET /stream gets (200, Transfer-Encoding: chunked or none, no Content-Length) and no body, then the answer to the next request",
   // HTTP/1.0.
   chunkedTo10: "the answer to an HTTP/1.0 request says Transfer-Encoding: an HTTP/1.0 client does not know transfer codings, and would show the chunks' sizes as part of the body (RFC 9112 §6.1: MUST NOT).",
   http10NotClosed: "the body has no Content-Length, so only the close can end it, and the connection stayed open: the client waits forever.",
@@ -79,6 +81,8 @@ export const chunkedWords = {
   // Chunked requests.
   forPost: (what: string) => `For POST /api/echo with ${what},`,
   echoExpected: "200 with the JSON that was sent, the connection open for the next request",
+  echoSaysClose: "the echo came with Connection: close: the body was read whole, so the connection can go on, and from phase 11 on this lab's server keeps it open.",
+  echoSaysCloseHint: "After a chunked body read to its end, the connection is as good as after a Content-Length body: answer without Connection: close, and read the next request after the body.",
   refusedChunked: (status: number) =>
     `the server answered ${status}: from this phase on it reads a chunked body (a recipient MUST be able to parse the chunked coding, RFC 9112 §7.1).`,
   echoOther: (got: string) => `the echo is ${got}, not the JSON that was sent in chunks: the chunks' data, joined, is the body.`,
@@ -109,7 +113,9 @@ export const chunkedWords = {
     space: "a space before the chunk size",
     sign: "a chunk size with a sign (+5)",
     bareLf: "a size line ended by a bare LF",
-    longer: "data longer than its size (3, then hello)",
+    longer: "data longer than its size (3, then hello0)",
+    spaceAfter: "a space after the chunk size",
+    noExtensionName: "a chunk extension without a name (5;)",
     huge: "a size of 17 hex digits",
   } as Record<string, string>,
   badExpected: "400, then the close: where this body ends cannot be known, so the bytes after it cannot be read as a request",
