@@ -7,6 +7,7 @@
 import type { Phase } from "./types.ts";
 import { gzipChecks } from "./grader/checks/gzip.ts";
 import { chunkedChecks } from "./grader/checks/chunked.ts";
+import { frameworkChecks } from "./grader/checks/framework.ts";
 import { start } from "./grader/checks/start.ts";
 import { bindCloses, bindLogs, bindPrints, bindSeveral } from "./grader/checks/bind.ts";
 import { surviveHello, surviveReset, surviveSilent } from "./grader/checks/survive.ts";
@@ -667,6 +668,21 @@ export const phases: Phase[] = [
       ...requestShapes,
       ...survival,
     ],
+  },
+  {
+    number: 15,
+    slug: "framework",
+    title: text.phases[15],
+    dir: "phases/15-framework",
+    solution: "solutions/15-framework/server.ts",
+    skeleton: "phases/15-framework/.spec/skeleton.ts",
+    env: () => ({ KEEP_ALIVE_MS: String(KEEP_CONTRACT.keepAliveMs) }),
+    // The server routes nothing by itself any more: every request goes to the Hono app through the
+    // adapter (TODO 1-4), and each answer is compared with the same app's under @hono/node-server.
+    // The earlier phases' checks ask for routes the app does not have; the protocol layer they
+    // graded is graded here by the app's own requests (bodies, HEAD, chunked, pipelines), and by
+    // the request shapes and survivals every phase keeps.
+    checks: [start, ...frameworkChecks, ...requestShapes, ...survival],
   },
 ];
 

@@ -32,6 +32,7 @@ import { keepChecks, keepWords } from "./grader/checks/keep.words.ts";
 import { pipeChecks, pipeWords } from "./grader/checks/pipeline.words.ts";
 import { gzipChecks, gzipWords } from "./grader/checks/gzip.words.ts";
 import { chunkedChecks, chunkedWords } from "./grader/checks/chunked.words.ts";
+import { frameworkChecks, frameworkWords } from "./grader/checks/framework.words.ts";
 
 /** Phase 5's numbers, read by its checks (threads.ts) and its words. */
 export { BURST, CLIENTS } from "./grader/checks/threads.words.ts";
@@ -127,6 +128,7 @@ export const text = {
   pipe: pipeWords,
   gzip: gzipWords,
   chunked: chunkedWords,
+  framework: frameworkWords,
   serve: {
     usage: (phases: string) =>
       `Usage: npm run serve <phase> [-- --port 8000] [--slow-ms N] [--solution]\nRuns your own server of that phase until Ctrl-C; with --solution, the lab's reference solution instead (instructors). Phases: ${phases}.`,
@@ -295,6 +297,8 @@ export const text = {
     typeOfTheContentWhy: "Content-Encoding compresses a representation without losing the identity of its media type: the Content-Type stays text/plain, not application/gzip, or the client cannot tell what it decoded",
     varyWhy:
       "the RFC says SHOULD; the lab asks for it, because a cache that stores a gzip answer without Vary hands it to clients that cannot read gzip, and one that stores the plain answer serves it to those that could have had gzip",
+    sameAsAppWhy:
+      "the app decides its answer: a server that runs it passes the status, the fields and the body on as the app made them, as @hono/node-server does, and keeps only the framing, the connection and Date and Server for itself",
     streamChunkedWhy:
       "the RFC lets a server frame a body as it likes; the phase's contract asks /stream for chunked, text/plain and its lines, because that is the framing the phase teaches and the lines are how a client sees each chunk",
     streamAsMadeWhy:
@@ -399,6 +403,7 @@ Examples:
     12: "Pipelining: requests sent without waiting, answered in order",
     13: "Compression: gzip for a client that asks, with Vary",
     14: "Chunked: bodies sent as they are made, and read in chunks",
+    15: "Framework: a Hono app on your own server",
   },
   /** The lab tool's own messages (lab.ts, and the few words of progress.ts, watch.ts, server-process.ts). */
   lab: {
@@ -615,5 +620,6 @@ Examples:
     ...pipeChecks,
     ...gzipChecks,
     ...chunkedChecks,
+    ...frameworkChecks,
   },
 } as const;

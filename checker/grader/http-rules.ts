@@ -106,6 +106,11 @@ export const RULES = {
   streamChunked: lab(text.rules.streamChunkedWhy),
   /** Each piece goes out as it is made: what chunked is for, and what the phase teaches. */
   streamAsMade: lab(text.rules.streamAsMadeWhy, "RFC 9112 §7.1"),
+  // A framework's app (phase 15).
+  /** The app's answer passed on as it made it. */
+  sameAsApp: lab(text.rules.sameAsAppWhy),
+  /** "Origin servers SHOULD NOT fold multiple Set-Cookie header fields into a single header field." */
+  setCookieApart: should("RFC 6265 §3"),
   // Content codings (phase 13).
   /** "A recipient SHOULD consider "x-gzip" to be equivalent to "gzip"". */
   xGzip: should("RFC 9110 §8.4.1.3"),

@@ -1,6 +1,6 @@
 /** Builds a broken variant, grades it with the real checker, and reads the verdict. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import net from "node:net";
 import { expect } from "vitest";
@@ -128,6 +128,13 @@ export async function gradeBroken(brokenCase: BrokenCase, options: { browser?: b
     writeFileSync(file, patched);
     // Graded as the lab's own files are: as ES modules.
     writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }\n');
+    // What a solution imports from beside it (phase 15's app, its files, its Python twin), and the
+    // lab's packages (hono), found from the temporary folder as from the solution's own.
+    for (const companion of ["app.ts", "app_15.py", "public"]) {
+      const from = path.join(ROOT, path.dirname(brokenCase.base), companion);
+      if (existsSync(from)) cpSync(from, path.join(dir, companion), { recursive: true, preserveTimestamps: true });
+    }
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
     const target: Target = file.endsWith(".py")
       ? { kind: "cmd", command: `python3 ${file}` }
       : { kind: "file", file, label: `broken/${brokenCase.name}.ts` };

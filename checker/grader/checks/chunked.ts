@@ -222,7 +222,7 @@ const STREAM_N = 3;
 const STREAM_MS = 400;
 
 /** When (ms after the connection opened) the bytes of `connection` first passed `offset`. */
-function arrivedAt(chunks: Array<{ atMs: number; bytes: Buffer }>, offset: number): number | null {
+export function arrivedAt(chunks: Array<{ atMs: number; bytes: Buffer }>, offset: number): number | null {
   let total = 0;
   for (const chunk of chunks) {
     total += chunk.bytes.length;

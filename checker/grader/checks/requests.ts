@@ -19,7 +19,7 @@ async function reactsTo(ctx: CheckContext, path: string, segments: Segment[], wh
     return { status: "skip", message: text.requests.cannotSeeOutput };
   }
   // A request of an unusual shape only tells something once an ordinary one works.
-  const basics = ctx.phase.number === 2 ? ["parse.logs-path"] : ["respond.answers", "counter.first-visit"];
+  const basics = ctx.phase.number === 2 ? ["parse.logs-path"] : ["respond.answers", "counter.first-visit", "framework.hello"];
   if (!basics.some((id) => ctx.passed(id))) {
     const numbers = ctx.phase.checks.map((check, i) => (basics.includes(check.id) ? `${ctx.phase.number}.${i + 1}` : null)).filter(Boolean);
     return { status: "skip", message: text.requests.needsFirst(numbers.join(text.requests.or)) };

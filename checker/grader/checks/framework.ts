@@ -1,0 +1,321 @@
+/**
+ * Phase 15: a real framework's app on the student's server. Every request goes to the student's
+ * server and to the same app (phases/15-framework/app.ts) under @hono/node-server, the adapter
+ * everyone else uses, started inside the checker; the two answers are compared: the status, the
+ * fields the app set, the body's bytes once the framing is off. The framing itself is the strict
+ * reader's to judge. Then the same on one connection and in a pipeline, and real clients.
+ */
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Conversation } from "../conversation.ts";
+import { mustProblems, type ParsedResponse } from "../http-reader.ts";
+import { RULES } from "../http-rules.ts";
+import { MAX_KEPT_BYTES } from "../wire.ts";
+import type { Check, CheckContext, Finding } from "../../types.ts";
+import { text } from "../../text.ts";
+import { arrivedAt } from "./chunked.ts";
+import { ask, evidence, replyTimeout } from "./common.ts";
+import { conversationEvidence, head } from "./keep.ts";
+import { quiet } from "./pipeline.ts";
+import { problemMessage } from "./respond.ts";
+
+const words = text.framework;
+
+/** The lab's root: the app is found from here, whatever the checker's working folder. */
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Fields the server decides, not the app: framing and connection management, its clock and its name. */
+const SERVERS_OWN = new Set(["date", "server", "connection", "keep-alive", "content-length", "transfer-encoding"]);
+
+/**
+ * The app beside the graded file (a solution's copy, with its own public/ folder and its files'
+ * dates), else the phase's: the same app, with the same files, runs on both sides.
+ */
+function appFile(ctx: CheckContext): string {
+  const beside = ctx.target.kind === "file" ? path.join(path.dirname(ctx.target.file), "app.ts") : null;
+  return beside !== null && existsSync(beside) ? beside : path.join(ROOT, ctx.phase.dir, "app.ts");
+}
+
+interface Reference {
+  port: number;
+}
+
+/** The app under @hono/node-server, once per run (it lets the checker exit: unref). */
+function reference(ctx: CheckContext): Promise<Reference | { error: string }> {
+  return ctx.memo("framework.reference", async () => {
+    try {
+      const [{ serve }, module] = await Promise.all([import("@hono/node-server"), import(pathToFileURL(appFile(ctx)).href)]);
+      const app = (module as { app?: { fetch: (request: Request) => Response | Promise<Response> } }).app;
+      if (!app || typeof app.fetch !== "function") return { error: words.noApp(path.relative(ROOT, appFile(ctx))) };
+      return await new Promise<Reference>((resolve) => {
+        const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve({ port: info.port }));
+        server.unref();
+      });
+    } catch (error) {
+      return { error: words.appFailed(path.relative(ROOT, appFile(ctx)), error instanceof Error ? error.message : String(error)) };
+    }
+  });
+}
+
+/** What an answer holds that the app decided: its status, its fields (lowercase names, in order), its body. */
+interface Seen {
+  status: number | null;
+  fields: Array<[string, string]>;
+  body: Buffer;
+}
+
+function seen(response: ParsedResponse): Seen {
+  return {
+    status: response.statusLine?.status ?? null,
+    fields: response.headers.map(([name, value]) => [name.toLowerCase(), value.trim()] as [string, string]).filter(([name]) => !SERVERS_OWN.has(name)),
+    body: response.body,
+  };
+}
+
+/** The values of one field, in order. */
+const valuesOf = (fields: Array<[string, string]>, name: string): string[] => fields.filter(([each]) => each === name).map(([, value]) => value);
+
+const shownValues = (values: string[]): string => (values.length === 0 ? words.none : values.map((value) => JSON.stringify(value)).join(", "));
+const shownBody = (body: Buffer): string => (body.length === 0 ? words.emptyBody : `${JSON.stringify(body.subarray(0, 100).toString("utf8"))}${body.length > 100 ? "…" : ""} (${body.length} bytes)`);
+
+/** Null when the two answers agree on what the app decided; else what differs, in words. */
+function difference(student: Seen, app: Seen, statusOnly = false): { message: string; rule?: Finding["rule"] } | null {
+  if (student.status !== app.status) return { message: words.statusDiffers(student.status, app.status) };
+  if (statusOnly) return null;
+  const names = [...new Set([...student.fields, ...app.fields].map(([name]) => name))];
+  for (const name of names) {
+    const mine = valuesOf(student.fields, name);
+    const theirs = valuesOf(app.fields, name);
+    if (mine.length === theirs.length && mine.every((value, i) => value === theirs[i])) continue;
+    // Two Set-Cookie values joined into one line: a cookie's Expires holds a comma, so they cannot be split again (RFC 6265 §3).
+    if (name === "set-cookie" && mine.length === 1 && theirs.length > 1 && mine[0] === theirs.join(", ")) return { message: words.cookiesJoined(theirs.length), rule: RULES.setCookieApart };
+    return { message: words.fieldDiffers(canonical(name), shownValues(mine), shownValues(theirs)) };
+  }
+  if (!student.body.equals(app.body)) return { message: words.bodyDiffers(shownBody(student.body), shownBody(app.body)) };
+  return null;
+}
+
+const canonical = (field: string): string => field.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+
+/** One request of a check: its bytes, its label, its method (a HEAD's answer ends with its head). */
+interface Step {
+  label: string;
+  request: string | Buffer;
+  method?: string;
+  /** Compare only the status (an app that crashed: the adapter's 500, whatever its body). */
+  statusOnly?: boolean;
+}
+
+const GET = (target: string, fields: string[] = [], version?: string): Step => ({ label: `GET ${target}${version ? ` (${version})` : ""}`, request: head("GET", target, fields, version) });
+
+/** Sends `steps` on one connection to each server (one write each when `pipelined`) and compares the answers in order. */
+async function compare(ctx: CheckContext, steps: Step[], options: { pipelined?: boolean; expected?: string } = {}): Promise<Finding | null> {
+  const ref = await reference(ctx);
+  if ("error" in ref) return { status: "error", message: ref.error };
+  const waitMs = replyTimeout(ctx, 3000);
+  const [mine, theirs] = await Promise.all([Conversation.open(ctx.host, ctx.port), Conversation.open("127.0.0.1", ref.port)]);
+  if (!(mine instanceof Conversation)) {
+    if (theirs instanceof Conversation) theirs.close();
+    return { message: text.common.couldNotConnect(mine.error), hint: text.common.isServerRunning };
+  }
+  if (!(theirs instanceof Conversation)) {
+    mine.close();
+    return { status: "error", message: words.appFailed("@hono/node-server", theirs.error) };
+  }
+  const expected = options.expected ?? words.sameExpected;
+  try {
+    const answers = async (talk: Conversation): Promise<Array<ParsedResponse | null>> => {
+      const got: Array<ParsedResponse | null> = [];
+      if (options.pipelined) await talk.write(Buffer.concat(steps.map((step) => Buffer.from(step.request))));
+      for (const step of steps) {
+        if (!options.pipelined) await talk.write(step.request);
+        got.push(await talk.next(waitMs, step.method));
+        if (got.at(-1) === null) break;
+      }
+      return got;
+    };
+    const [mineGot, theirsGot] = await Promise.all([answers(mine), answers(theirs)]);
+    for (const [i, step] of steps.entries()) {
+      const fail = async (finding: Omit<Finding, "sent" | "received">): Promise<Finding> => {
+        await quiet(mine);
+        const what = steps.length > 1 ? words.forAnswer(i + 1, step.label) : words.forRequest(step.label);
+        return { expected, ...finding, message: `${what} ${finding.message}`, ...conversationEvidence(ctx, mine) };
+      };
+      const answer = mineGot[i] ?? null;
+      const app = theirsGot[i] ?? null;
+      if (app === null) return { status: "error", message: words.appSilent(step.label) };
+      if (answer === null) return fail({ message: words.noAnswer(mine.open, waitMs / 1000) });
+      // The framing is the server's: a MUST broken there is named before any comparison.
+      const broken = mustProblems(answer)[0];
+      if (broken) return fail({ message: problemMessage(broken), rule: broken.rule });
+      const differs = difference(seen(answer), seen(app), step.statusOnly);
+      if (differs) return fail({ message: differs.message, rule: differs.rule ?? RULES.sameAsApp });
+    }
+    return null;
+  } finally {
+    await mine.finish();
+    await theirs.finish();
+  }
+}
+
+/** A check that compares each of `steps`, on a fresh connection each. */
+function comparing(id: keyof typeof text.checks, steps: (ctx: CheckContext) => Step[], requires = ["framework.hello"]): Check {
+  return {
+    id,
+    ...text.checks[id],
+    requires,
+    async run(ctx) {
+      for (const step of steps(ctx)) {
+        const found = await compare(ctx, [step]);
+        if (found) return found;
+      }
+      return null;
+    },
+  };
+}
+
+const json = (target: string, body: string, fields: string[] = []): Step => ({
+  label: `POST ${target} (${Buffer.byteLength(body)} bytes)`,
+  request: head("POST", target, ["Content-Type: application/json", `Content-Length: ${Buffer.byteLength(body)}`, ...fields]) + body,
+});
+
+export const frameworkHello = comparing("framework.hello", () => [GET("/")], ["start"]);
+
+export const frameworkParams = comparing("framework.params", (ctx) => {
+  const id = ctx.rng.word(6);
+  return [GET(`/users/${id}`), GET("/users/J%C3%BCrgen"), GET(`/search?q=a+b%26c&tag=${ctx.rng.word(3)}&tag=x`)];
+});
+
+export const frameworkHeaders = comparing("framework.headers", () => [GET("/headers", ["X-Tag: first", "X-Tag: second"])]);
+
+export const frameworkPost = comparing("framework.post", (ctx) => {
+  const value = JSON.stringify({ word: ctx.rng.word(7), list: [1, 2, 3], text: "Zoë ✓" });
+  const chunkedBody = `${Buffer.byteLength(value.slice(0, 10)).toString(16)}\r\n${value.slice(0, 10)}\r\n${Buffer.byteLength(value.slice(10)).toString(16)}\r\n${value.slice(10)}\r\n0\r\n\r\n`;
+  return [
+    json("/echo", value),
+    { label: "POST /echo (chunked)", request: head("POST", "/echo", ["Content-Type: application/json", "Transfer-Encoding: chunked"]) + chunkedBody },
+    json("/echo", "{not json"),
+  ];
+});
+
+export const frameworkRedirect = comparing("framework.redirect", () => [GET("/old")]);
+
+export const frameworkCookies = comparing("framework.cookies", () => [GET("/login")]);
+
+/** The app writes /stream's parts this far apart. */
+const APP_STREAM_GAP_MS = 100;
+
+export const frameworkStream: Check = {
+  id: "framework.stream",
+  ...text.checks["framework.stream"],
+  requires: ["framework.hello"],
+  async run(ctx) {
+    for (const step of [GET("/stream"), GET("/stream", [], "HTTP/1.0")]) {
+      const found = await compare(ctx, [step]);
+      if (found) return found;
+    }
+    // As it comes: three parts 100 ms apart take 200 ms; a server that reads the whole body
+    // before it sends any sends them together. Half of it is the bar, for a busy machine.
+    const answer = await ask(ctx, [{ data: head("GET", "/stream") }], { timeoutMs: replyTimeout(ctx, 3000) });
+    const response = answer.response;
+    if (response === null || response.bodyStart === null || !response.complete) return null;
+    const chunks = answer.result.connection?.chunks ?? [];
+    const first = arrivedAt(chunks, response.bodyStart);
+    const gapMs = first === null ? 0 : Math.round((chunks.at(-1)?.atMs ?? 0) - first);
+    if (gapMs < APP_STREAM_GAP_MS) return { message: words.streamAllAtOnce(gapMs, APP_STREAM_GAP_MS * 2), expected: words.streamExpected, rule: RULES.streamAsMade, hint: words.streamHint, ...evidence(ctx, answer) };
+    return null;
+  },
+};
+
+export const frameworkHead = comparing("framework.head", () => [
+  { label: "HEAD /", request: head("HEAD", "/"), method: "HEAD" },
+  { label: "HEAD /users/7", request: head("HEAD", "/users/7"), method: "HEAD" },
+]);
+
+export const frameworkNoContent = comparing("framework.no-content", () => [GET("/empty"), GET(`/nope`)]);
+
+export const frameworkErrors: Check = {
+  id: "framework.errors",
+  ...text.checks["framework.errors"],
+  requires: ["framework.hello"],
+  async run(ctx) {
+    const boom = await compare(ctx, [GET("/boom")]);
+    if (boom) return boom;
+    // The app's fetch rejects: the adapter answers 500 itself, and the connection goes on.
+    return compare(ctx, [{ ...GET("/crash"), statusOnly: true }, GET("/")], { expected: words.crashExpected });
+  },
+};
+
+export const frameworkStatic = comparing("framework.static", () => [GET("/static/hello.txt")]);
+
+export const frameworkKept: Check = {
+  id: "framework.kept",
+  ...text.checks["framework.kept"],
+  requires: ["framework.hello"],
+  async run(ctx) {
+    const body = JSON.stringify({ n: ctx.rng.int(1, 99) });
+    const steps = [GET("/"), json("/echo", body), GET("/users/7"), { label: "HEAD /", request: head("HEAD", "/"), method: "HEAD" }, GET("/login")];
+    const one = await compare(ctx, steps, { expected: words.keptExpected });
+    if (one) return one;
+    return compare(ctx, steps, { pipelined: true, expected: words.pipelinedExpected });
+  },
+};
+
+export const clientFetchApp: Check = {
+  id: "client.fetch-app",
+  ...text.checks["client.fetch-app"],
+  requires: ["framework.hello"],
+  async run(ctx) {
+    const ref = await reference(ctx);
+    if ("error" in ref) return { status: "error", message: ref.error };
+    const client = `Node ${process.versions.node.split(".").slice(0, 2).join(".")}'s fetch`;
+    const asks: Array<{ label: string; target: string; init?: RequestInit }> = [
+      // Not /users/:id: its answer shows the URL, whose Host (127.0.0.1 and each server's own port) fetch writes itself.
+      { label: "GET /search?q=fetch&tag=a&tag=b", target: "/search?q=fetch&tag=a&tag=b" },
+      { label: "POST /echo", target: "/echo", init: { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: "fetch" }) } },
+      { label: "GET /login", target: "/login" },
+      { label: "GET /stream", target: "/stream" },
+    ];
+    /** What fetch makes of one answer: the status, the cookies apart, the content type and the body. */
+    const read = async (port: number, target: string, init?: RequestInit): Promise<string> => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}${target}`, { ...init, redirect: "manual", signal: AbortSignal.timeout(replyTimeout(ctx, 3000)) });
+        const bytes = Buffer.from(await response.arrayBuffer()).subarray(0, MAX_KEPT_BYTES);
+        return JSON.stringify({ status: response.status, type: response.headers.get("content-type"), cookies: response.headers.getSetCookie(), body: bytes.toString("utf8") });
+      } catch (error) {
+        return words.fetchFailed(error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ""}` : String(error));
+      }
+    };
+    for (const { label, target, init } of asks) {
+      const [mine, theirs] = [await read(ctx.port, target, init), await read(ref.port, target, init)];
+      if (mine !== theirs) {
+        return {
+          message: words.clientDiffers(client, label, mine, theirs),
+          expected: words.sameExpected,
+          rule: RULES.sameAsApp,
+          tryIt: `node -e "fetch('http://127.0.0.1:${ctx.tryPort}${target}').then(async r => console.log(r.status, r.headers.getSetCookie(), await r.text()))"`,
+        };
+      }
+    }
+    return null;
+  },
+};
+
+/** Phase 15's own checks, in the order they run. */
+export const frameworkChecks: Check[] = [
+  frameworkHello,
+  frameworkParams,
+  frameworkHeaders,
+  frameworkPost,
+  frameworkRedirect,
+  frameworkCookies,
+  frameworkStream,
+  frameworkHead,
+  frameworkNoContent,
+  frameworkErrors,
+  frameworkStatic,
+  frameworkKept,
+  clientFetchApp,
+];
