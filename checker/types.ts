@@ -24,6 +24,8 @@ export interface Finding {
   receivedNote?: string;
   /** What the reference solution answers to the same bytes (--compare; run.ts fills it in). */
   reference?: Buffer;
+  /** Whose answer `reference` is, when a check shows one of its own (phase 15: the app under @hono/node-server). */
+  referenceNote?: string;
   /** `sent` is a summary, not the bytes (an endless head), or the answer is too big to show: no reference. */
   noReference?: boolean;
   expected?: string;

@@ -20,6 +20,7 @@ const firstFailure: Record<number, { id: string; status: "fail" | "error"; says:
   12: { id: "pipe.in-one-write", status: "fail", says: /1 of the 3 requests got an answer/ },
   13: { id: "gzip.unit-accepts", status: "fail", says: /acceptsGzip\("gzip"\) returned false: the client lists gzip/ },
   14: { id: "chunked.unit-chunk", status: "fail", says: /^chunk\(Buffer\.from\("hello"\)\) returned "hello": a chunk is its size in hex/ },
+  15: { id: "framework.hello", status: "fail", says: /^For GET \/, your server answered 501, where the app answers 200/ },
 };
 
 for (const phase of phases) {

@@ -69,7 +69,7 @@ export function renderResult(result: CheckResult, style: Style): string {
     if (finding.receivedNote) got.push(chalk.dim(`(${printable(finding.receivedNote)})`));
     field(labels.got, got);
   }
-  if (finding.reference) field(labels.reference, [...visibleLines(finding.reference, { maxBytes: shownBytes(finding.reference) }), chalk.dim(`(${text.report.referenceNote})`)]);
+  if (finding.reference) field(labels.reference, [...visibleLines(finding.reference, { maxBytes: shownBytes(finding.reference) }), chalk.dim(`(${finding.referenceNote ?? text.report.referenceNote})`)]);
   if (finding.expected) field(labels.expected, wrap(finding.expected, style.width - indent.length - labelWidth));
   if (finding.rule) field(labels.rule, wrap(describeRule(finding.rule), style.width - indent.length - labelWidth));
   if (result.hint) field(labels.hint, wrap(result.hint, style.width - indent.length - labelWidth).map((line) => chalk.cyan(line)));

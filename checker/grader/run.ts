@@ -189,7 +189,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
       takeReusedMs();
       const result = await runCheck(check, number, ctx);
       result.durationMs += Math.round(takeReusedMs());
-      if (reference && result.status === "fail" && result.finding && !signal?.aborted) {
+      if (reference && result.status === "fail" && result.finding && result.finding.reference === undefined && !signal?.aborted) {
         result.finding.reference = (await reference.answer(result.finding, slowMs)) ?? undefined;
       }
       if (signal?.aborted) {

@@ -342,6 +342,28 @@ export const CLAIMS: Claim[] = [
       };
     },
   },
+  {
+    phase: 15,
+    quote: "Untouched, it never asks the app: every request gets a 501 whose body says",
+    probes: "GET /, GET /users/1 and a POST /echo to the untouched skeleton each get 501 with that body and Connection: close",
+    async probe({ start }) {
+      const { port } = await start();
+      const body = "Not implemented yet: this server does not ask the app (TODO 2).\n";
+      const answers = [
+        await ask(port, get("/")),
+        await ask(port, get("/users/1")),
+        await ask(port, 'POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}'),
+      ];
+      const holds = answers.every((answer) => answer.status === 501 && answer.body === body && /\bclose\b/i.test(answer.fields.get("connection") ?? ""));
+      return { holds, saw: answers.map(shown).join(" | ") };
+    },
+  },
+  {
+    phase: 15,
+    quote: "On the untouched skeleton the first check fails: for `GET /`, your server answered 501, where",
+    probes: "grades the skeleton: the first failure is 15.2, with those words",
+    probe: failsFirst("15.2", "For GET /, your server answered 501, where the app answers 200"),
+  },
 ];
 
 /** The files under a folder, as paths relative to it ("docs/index.html"). */

@@ -21,5 +21,12 @@ export const LAB_TERMS: Record<string, string> = {
   asctime: "the name RFC 9110 §5.6.7 gives to the oldest HTTP date format (asctime-date)",
   ERR_CONTENT_DECODING_FAILED: "Chromium's name for a body that does not decode as its Content-Encoding says, shown in its Network tab and quoted by client.chromium-compressed",
   ERR_INCOMPLETE_CHUNKED_ENCODING: "Chromium's name for a chunked body whose connection ended before its last chunk, shown in its Network tab and quoted by client.chromium-stream and lesson 14",
+  environ: "PEP 3333's name for the dict a WSGI server hands the app (seed 003's WSGI servers; test/python/solution_15.py builds one), named in lesson 15",
+  start_response: "PEP 3333's callable through which a WSGI app gives its status and fields, named in lesson 15 and built in test/python/solution_15.py",
+  REQUEST_METHOD: "a key of PEP 3333's environ, named in lesson 15",
+  PATH_INFO: "a key of PEP 3333's environ, named in lesson 15",
+  QUERY_STRING: "a key of PEP 3333's environ, named in lesson 15",
+  exc_info: "start_response's third argument in PEP 3333, named in lesson 15",
+  statusText: "the Fetch API's Response.statusText, empty in the app's answers: named by lesson 15 and a hint of framework.redirect",
   maxConnections: "net.Server's limit on connections (Node's documentation), named as the cause of connections turned away in phase 5: no lab file sets it",
 };

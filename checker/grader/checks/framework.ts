@@ -141,7 +141,10 @@ async function compare(ctx: CheckContext, steps: Step[], options: { pipelined?: 
       const fail = async (finding: Omit<Finding, "sent" | "received">): Promise<Finding> => {
         await quiet(mine);
         const what = steps.length > 1 ? words.forAnswer(i + 1, step.label) : words.forRequest(step.label);
-        return { expected, ...finding, message: `${what} ${finding.message}`, ...conversationEvidence(ctx, mine) };
+        await quiet(theirs);
+        // The app's own answers to the same bytes, shown beside the server's.
+        const app = theirs.connection.received;
+        return { expected, ...finding, message: `${what} ${finding.message}`, ...conversationEvidence(ctx, mine), ...(app.length > 0 ? { reference: app, referenceNote: words.appAnswerNote } : {}) };
       };
       const answer = mineGot[i] ?? null;
       const app = theirsGot[i] ?? null;

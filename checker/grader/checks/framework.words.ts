@@ -17,6 +17,7 @@ export const frameworkWords = {
   fieldDiffers: (field: string, mine: string, app: string) => `the field ${field} differs: your server sent ${mine}, the app sends ${app} (under @hono/node-server).`,
   cookiesJoined: (count: number) => `the app set ${count} cookies, and your server sent them joined into one Set-Cookie line: a cookie's Expires holds a comma, so a client cannot split them again. Each goes on its own line.`,
   bodyDiffers: (mine: string, app: string) => `the body differs: your server sent ${mine}, the app sends ${app} (under @hono/node-server).`,
+  appAnswerNote: "what the same app answers to the same bytes under @hono/node-server",
   none: "nothing",
   emptyBody: "no body",
   sameExpected: "what the same app answers under @hono/node-server: the same status, the same fields (Date, Server and the framing aside) and the same body bytes",
