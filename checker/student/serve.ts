@@ -74,10 +74,13 @@ if (values["slow-ms"] !== undefined) env.SLOW_MS = values["slow-ms"];
 if (solution) {
   // Only a phase with a sample site serves files (phases after 9 serve phase 9's); an empty
   // WEB_ROOT names no folder, so it counts as unset.
-  const site = [phase, ...phases.filter((each) => each.number < phase.number).reverse()]
-    .filter((each) => each.site)
-    .map((each) => path.join(ROOT, each.dir, "public"))
-    .find((folder) => existsSync(folder));
+  // Phase 15 serves none of its own: its app serves its one file itself.
+  const site = !phase.site
+    ? undefined
+    : [phase, ...phases.filter((each) => each.number < phase.number).reverse()]
+        .filter((each) => each.site)
+        .map((each) => path.join(ROOT, each.dir, "public"))
+        .find((folder) => existsSync(folder));
   const hasSite = site !== undefined;
   const fromEnv = Boolean(env.WEB_ROOT);
   if (site !== undefined && !fromEnv) env.WEB_ROOT = site;
