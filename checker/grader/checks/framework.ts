@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Conversation } from "../conversation.ts";
+import { curlName, runCurl } from "../curl.ts";
 import { mustProblems, type ParsedResponse } from "../http-reader.ts";
 import { RULES } from "../http-rules.ts";
 import { MAX_KEPT_BYTES } from "../wire.ts";
@@ -306,6 +307,45 @@ export const clientFetchApp: Check = {
   },
 };
 
+/** curl -si's output, read as an answer: the status, the fields it shows (framing aside) and the body curl decoded. */
+function curlSeen(output: Buffer): Seen | null {
+  const end = output.indexOf("\r\n\r\n");
+  if (end === -1) return null;
+  const [statusLine = "", ...lines] = output.subarray(0, end).toString("latin1").split("\r\n");
+  const status = /^HTTP\/[\d.]+ (\d{3})/.exec(statusLine);
+  const fields = lines
+    .map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()] as [string, string])
+    .filter(([name]) => !SERVERS_OWN.has(name));
+  return { status: status ? Number(status[1]) : null, fields, body: output.subarray(end + 4) };
+}
+
+export const clientCurlApp: Check = {
+  id: "client.curl-app",
+  ...text.checks["client.curl-app"],
+  requires: ["framework.hello"],
+  async run(ctx) {
+    const ref = await reference(ctx);
+    if ("error" in ref) return { status: "error", message: ref.error };
+    const seconds = replyTimeout(ctx, 3000) / 1000;
+    // Two cookies, a stream and a file: what curl shows of each must be what it shows of the app.
+    const targets = ["/login", "/stream", "/static/hello.txt"];
+    const run = (port: number) => Promise.all(targets.map((target) => runCurl(["-sS", "-i", "--max-time", String(seconds), `http://127.0.0.1:${port}${target}`], seconds * 1000 + 2000)));
+    const [mine, theirs] = [await run(ctx.port), await run(ref.port)];
+    const client = curlName();
+    for (const [i, target] of targets.entries()) {
+      const [got, app] = [mine[i]!, theirs[i]!];
+      if (got.missing) return { status: "skip", message: text.respond.noCurl };
+      const tryIt = `curl -si http://127.0.0.1:${ctx.tryPort}${target}`;
+      if (got.code !== 0) return { message: words.curlFailed(client, target, got.stderr.trim() || `exit ${got.code}`), expected: words.sameExpected, tryIt };
+      const [a, b] = [curlSeen(got.stdout), curlSeen(app.stdout)];
+      if (b === null) return { status: "error", message: words.appSilent(`GET ${target}`) };
+      const differs = a === null ? { message: words.curlNoHead } : difference(a, b);
+      if (differs) return { message: `${words.forCurl(client, target)} ${differs.message}`, expected: words.sameExpected, rule: differs.rule ?? RULES.sameAsApp, tryIt };
+    }
+    return null;
+  },
+};
+
 /** Phase 15's own checks, in the order they run. */
 export const frameworkChecks: Check[] = [
   frameworkHello,
@@ -321,4 +361,5 @@ export const frameworkChecks: Check[] = [
   frameworkStatic,
   frameworkKept,
   clientFetchApp,
+  clientCurlApp,
 ];

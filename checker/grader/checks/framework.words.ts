@@ -28,6 +28,9 @@ export const frameworkWords = {
     `For GET /stream, the app's three parts came together (${gapMs} ms from the first body bytes to the last), where the app makes them over ${appMs} ms: your server read the whole body before it sent any of it.`,
   streamExpected: "the app's parts sent as the app makes them, each as a chunk, 100 ms apart",
   streamHint: "Send each piece as the body's reader hands it over: write it as a chunk at once, and read the next only then (sendBody's loop).",
+  curlFailed: (client: string, target: string, reason: string) => `${client} could not read GET ${target} from your server: ${reason}`,
+  curlNoHead: "curl showed no whole head.",
+  forCurl: (client: string, target: string) => `${client} -i read GET ${target} from your server, and`,
   fetchFailed: (reason: string) => `fetch failed: ${reason}`,
   clientDiffers: (client: string, label: string, mine: string, app: string) => `${client} read ${label} from your server as ${mine}, and from the app under @hono/node-server as ${app}.`,
 };
@@ -81,6 +84,10 @@ export const frameworkChecks = {
   "framework.kept": check("the app's answers on one connection, and in a pipeline", [
     "After each answer, the connection goes on: the next request is read where the last one ended.",
     "Answer each request whole, the app's body written to its end, before the next one's answer starts (phase 12's order).",
+  ]),
+  "client.curl-app": check("curl reads your server as it reads @hono/node-server", [
+    "curl -i shows the status, every field and the body it decoded: cookies on their own lines, the stream joined, the file's bytes.",
+    "Try curl -si against your server and against the app under @hono/node-server, and compare.",
   ]),
   "client.fetch-app": check("Node's fetch reads your server as it reads @hono/node-server", [
     "fetch reads the status, the fields (cookies apart) and the body: each must be the app's.",
