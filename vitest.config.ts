@@ -19,14 +19,18 @@ const oneLineOnly: Array<[pattern: string, line: number]> = [
   // Phase 2 has no check that drives a client of Node's own.
   ["test/broken-phase-2.test.ts", 0],
   ["test/words/*.test.ts", 1],
+  // The WSGI twin against the Hono app: raw sockets on both sides, no client of Node's own.
+  ["test/framework-twin.test.ts", 1],
   ["test/broken-phase-6.test.ts", 2],
   ["test/broken-phase-7.test.ts", 2],
   ["test/broken-phase-8.test.ts", 2],
   ["test/broken-phase-9.test.ts", 2],
-  // Phases 11 to 13: the variants caught on the wire; those a real client catches first run on every line (*-clients.test.ts).
+  // Phases 11 to 15: the variants caught on the wire; those a real client catches first run on every line (*-clients.test.ts).
   ["test/broken-phase-11.test.ts", 1],
   ["test/broken-phase-12.test.ts", 2],
   ["test/broken-phase-13.test.ts", 0],
+  ["test/broken-phase-14.test.ts", 1],
+  ["test/broken-phase-15.test.ts", 2],
 ];
 const lineIndex = process.env.LAB_NODE_LINE_INDEX === undefined ? null : Number(process.env.LAB_NODE_LINE_INDEX);
 const recording = process.argv.includes("--update") || process.argv.includes("-u");

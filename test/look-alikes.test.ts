@@ -13,7 +13,10 @@
  * with leading zeros, a line of /stream in two chunks, chunk extensions or a trailer field on
  * /stream, HTTP/1.0's /stream made whole and sent with a Content-Length, 413 for a 17-digit size,
  * "gzip, chunked" read before its 501, the head in one write with the first chunk, keep-alive
- * said), and must pass every check of its phase.
+ * said; for the framework: a body that has all come sent with its Content-Length, the app's field
+ * names in Canonical-Case, an empty reason or reasons in other words, a crash's 500 as plain text,
+ * HTTP/1.0's stream made whole and sent with its length, every body in chunks), and must pass
+ * every check of its phase.
  */
 import { expect, test } from "vitest";
 import type { BrokenCase } from "./broken/cases.ts";
@@ -562,6 +565,147 @@ const lookAlikes: Array<Pick<BrokenCase, "name" | "phase" | "base" | "mistake" |
     base: "solutions/14-chunked/server.ts",
     mistake: 'answers every kept request, /stream and the chunked echo included, with an explicit "Connection: keep-alive"',
     patch: [['connection = version === "HTTP/1.0" ? "keep-alive" : null;', 'connection = "keep-alive";']],
+  },
+  {
+    name: "15-length-when-whole-at-once",
+    phase: 15,
+    base: "solutions/15-framework/server.ts",
+    mistake:
+      "reads a body of unknown length as far as it has come without waiting (as @hono/node-server does): one that ended by then (a text, JSON) goes with its Content-Length, a stream in chunks, what came first included",
+    patch: [
+      [
+        "  const { status } = response;\n  const framing = framingFor(response, method, version);\n",
+        [
+          "  const { status } = response;",
+          "  let framing = framingFor(response, method, version);",
+          "  let body = response.body;",
+          "  // A body made already (a string) has all come before a macrotask turn; a stream has not.",
+          "  if (typeof framing.end !== \"number\" && body !== null && method !== \"HEAD\") {",
+          "    const reader = body.getReader();",
+          "    const came: Uint8Array[] = [];",
+          "    let waiting: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;",
+          "    for (;;) {",
+          "      const next = reader.read();",
+          "      const now = await Promise.race([next, new Promise<null>((resolve) => setImmediate(() => resolve(null)))]);",
+          "      if (now === null) {",
+          "        waiting = next;",
+          "        break;",
+          "      }",
+          "      if (now.done) break;",
+          "      came.push(now.value);",
+          "    }",
+          "    if (waiting === null) {",
+          "      const length = came.reduce((sum, piece) => sum + piece.length, 0);",
+          '      framing = { fields: [["Content-Length", String(length)]], end: length };',
+          "    }",
+          "    body = new ReadableStream<Uint8Array>({",
+          "      async pull(controller) {",
+          "        const piece = came.shift();",
+          "        if (piece !== undefined) return controller.enqueue(piece);",
+          "        const { done, value } = await (waiting ?? reader.read());",
+          "        waiting = null;",
+          "        if (done) controller.close();",
+          "        else controller.enqueue(value);",
+          "      },",
+          "      cancel: (reason) => reader.cancel(reason),",
+          "    });",
+          "  }",
+          "",
+        ].join("\n"),
+      ],
+      ["  const whole = await sendBody(socket, response.body, framing.end);", "  const whole = await sendBody(socket, body ?? response.body, framing.end);"],
+    ],
+  },
+  {
+    name: "15-field-names-capitalized",
+    phase: 15,
+    base: "solutions/15-framework/server.ts",
+    mistake: "writes the app's field names as most servers do, Content-Type and Set-Cookie, where Headers holds them in lowercase (names are case-insensitive, RFC 9110 §5.1)",
+    patch: [
+      [
+        '  for (const [name, value] of headers) {\n    if (!SERVERS_OWN.has(name) && name !== "set-cookie") fields.push([name, value]);\n  }\n  for (const cookie of headers.getSetCookie()) fields.push(["set-cookie", cookie]);\n',
+        [
+          "  const written = (name: string): string => name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());",
+          "  for (const [name, value] of headers) {",
+          '    if (!SERVERS_OWN.has(name) && name !== "set-cookie") fields.push([written(name), value]);',
+          "  }",
+          '  for (const cookie of headers.getSetCookie()) fields.push(["Set-Cookie", cookie]);',
+          "",
+        ].join("\n"),
+      ],
+    ],
+  },
+  {
+    name: "15-reason-from-status-text",
+    phase: 15,
+    base: "solutions/15-framework/server.ts",
+    mistake: 'writes the app\'s Response.statusText as the reason, empty for Hono\'s answers: "HTTP/1.1 200 " (RFC 9112 §4: the reason may be empty, the space stays)',
+    patch: [
+      [
+        'function responseHead(status: number, fields: Array<[string, string]>, connection: ConnectionField = "close"): Buffer {\n  const lines = [\n    `HTTP/1.1 ${status} ${REASONS[status] ?? ""}`,',
+        'function responseHead(status: number, fields: Array<[string, string]>, connection: ConnectionField = "close", reason = REASONS[status] ?? ""): Buffer {\n  const lines = [\n    `HTTP/1.1 ${status} ${reason}`,',
+      ],
+      ['endsWithClose ? "close" : connection));', 'endsWithClose ? "close" : connection, response.statusText));'],
+    ],
+  },
+  {
+    name: "15-reasons-of-its-own",
+    phase: 15,
+    base: "solutions/15-framework/server.ts",
+    mistake: 'says the reasons in words of its own ("200 Fine", "301 Moved", "404 No Such Thing", "500 Server Error"): a client ignores them (RFC 9112 §4)',
+    patch: [
+      ['  200: "OK",\n', '  200: "Fine",\n'],
+      ['  201: "Created",\n', '  201: "Made",\n'],
+      ['  301: "Moved Permanently",\n', '  301: "Moved",\n'],
+      ['  404: "Not Found",\n', '  404: "No Such Thing",\n'],
+      ['  500: "Internal Server Error",\n', '  500: "Server Error",\n'],
+    ],
+  },
+  {
+    name: "15-crash-as-short-text",
+    phase: 15,
+    base: "solutions/15-framework/server.ts",
+    mistake: "answers the app's crash with a 500 of plain text (a sentence with its length), not the HTML page of its own refusals",
+    patch: [
+      [
+        "    return answerHere(500);\n",
+        [
+          "    const sorry = Buffer.from(\"The app failed; its error is in the server's log.\\n\");",
+          '    const fields: Array<[string, string]> = [["Content-Type", "text/plain; charset=utf-8"], ["Content-Length", String(sorry.length)]];',
+          '    socket.write(Buffer.concat([responseHead(500, fields, connection), method === "HEAD" ? Buffer.alloc(0) : sorry]));',
+          "    return keep;",
+          "",
+        ].join("\n"),
+      ],
+    ],
+  },
+  {
+    name: "15-http10-stream-with-length",
+    phase: 15,
+    base: "solutions/15-framework/server.ts",
+    mistake: "reads a body of unknown length whole for an HTTP/1.0 client (which reads no chunks), and sends it with its Content-Length, the connection kept if asked",
+    patch: [
+      [
+        "  const framing = framingFor(response, method, version);\n  // A body that ends with the connection says so",
+        [
+          "  const framing = framingFor(response, method, version);",
+          '  if (framing.end === "close" && method !== "HEAD" && response.body !== null) {',
+          "    // HTTP/1.0 reads no chunks: the body is made whole first, and goes with its length.",
+          "    const bytes = new Uint8Array(await response.arrayBuffer());",
+          '    socket.write(Buffer.concat([responseHead(status, [...appFields(response.headers), ["Content-Length", String(bytes.length)]], connection), bytes]));',
+          '    return connection !== "close";',
+          "  }",
+          "  // A body that ends with the connection says so",
+        ].join("\n"),
+      ],
+    ],
+  },
+  {
+    name: "15-chunks-every-body",
+    phase: 15,
+    base: "solutions/15-framework/server.ts",
+    mistake: "frames every body of the app in chunks (HTTP/1.1) or to the close (HTTP/1.0), a file's too, and leaves the app's Content-Length out: the framing is the server's",
+    patch: [["  // Known before the body: the bytes go as they are, that many. (A 304 may say its 200's length.)\n  if (length !== null) return { fields: [[\"Content-Length\", String(length)]], end: length };\n", ""]],
   },
 ];
 

@@ -16,7 +16,8 @@ test("no record holds a weekday, a month, a year or a time of day", () => {
     readFileSync(path.join(REPORTS, file), "utf8")
       .split("\n")
       .forEach((line, index) => {
-        if (DAY_OR_MONTH_NAME.test(line) || TIME_OF_DAY.test(line) || /\b20\d\d\b/.test(line)) found.push(`${file}:${index + 1}: ${line.trim()}`);
+        // A year of this century from 2020 on: the years a record can be made in. (2000 is /stream's ms limit, phase 14.)
+        if (DAY_OR_MONTH_NAME.test(line) || TIME_OF_DAY.test(line) || /\b20[2-9]\d\b/.test(line)) found.push(`${file}:${index + 1}: ${line.trim()}`);
       });
   }
   expect(found).toEqual([]);

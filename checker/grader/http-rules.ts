@@ -111,6 +111,8 @@ export const RULES = {
   sameAsApp: lab(text.rules.sameAsAppWhy),
   /** "Origin servers SHOULD NOT fold multiple Set-Cookie header fields into a single header field." */
   setCookieApart: should("RFC 6265 §3"),
+  /** "a server MUST NOT send Content-Length in such a response unless its field value equals the decimal number of octets that would have been sent in the content of a response if the same request had used the GET method". */
+  headLength: must("RFC 9110 §8.6"),
   // Content codings (phase 13).
   /** "A recipient SHOULD consider "x-gzip" to be equivalent to "gzip"". */
   xGzip: should("RFC 9110 §8.4.1.3"),

@@ -176,10 +176,13 @@ export class ServerProcess {
    * Bounded by `maxMs`, so a server that prints without pause costs no more than that.
    */
   async settleOutput(quietMs: number, maxMs: number): Promise<void> {
-    const deadline = performance.now() + maxMs;
+    // Quiet is counted from the call at the earliest: a line the server printed just before it may
+    // still be in the pipe, unread, and the last line read says nothing about it.
+    const called = performance.now();
+    const deadline = called + maxMs;
     for (;;) {
       const now = performance.now();
-      const quietFor = now - this.lastOutputAt;
+      const quietFor = now - Math.max(this.lastOutputAt, called);
       if (quietFor >= quietMs || now >= deadline || !this.alive) return;
       await this.news.next(Math.min(quietMs - quietFor, deadline - now));
     }

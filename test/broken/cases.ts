@@ -18,8 +18,10 @@ import { phase10Cases } from "./cases/phase-10.ts";
 import { phase11Cases } from "./cases/phase-11.ts";
 import { phase12Cases } from "./cases/phase-12.ts";
 import { phase13Cases } from "./cases/phase-13.ts";
+import { phase14Cases } from "./cases/phase-14.ts";
+import { phase15Cases } from "./cases/phase-15.ts";
 import type { BrokenCase } from "./cases/common.ts";
 
 export type { BrokenCase } from "./cases/common.ts";
 
-export const brokenCases: BrokenCase[] = [...phase1Cases, ...phase2Cases, ...phase3Cases, ...phase4Cases, ...phase5Cases, ...phase6Cases, ...phase7Cases, ...phase8Cases, ...phase9Cases, ...phase10Cases, ...phase11Cases, ...phase12Cases, ...phase13Cases];
+export const brokenCases: BrokenCase[] = [...phase1Cases, ...phase2Cases, ...phase3Cases, ...phase4Cases, ...phase5Cases, ...phase6Cases, ...phase7Cases, ...phase8Cases, ...phase9Cases, ...phase10Cases, ...phase11Cases, ...phase12Cases, ...phase13Cases, ...phase14Cases, ...phase15Cases];

@@ -129,10 +129,16 @@ export async function gradeBroken(brokenCase: BrokenCase, options: { browser?: b
     // Graded as the lab's own files are: as ES modules.
     writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }\n');
     // What a solution imports from beside it (phase 15's app, its files, its Python twin), and the
-    // lab's packages (hono), found from the temporary folder as from the solution's own.
+    // lab's packages (hono), found from the temporary folder as from the solution's own. In a phase
+    // that ships an app, what is not beside the solution comes from the phase's folder: app_15.py
+    // finds its files in ../../phases/15-framework/public from test/python, never from a temporary
+    // folder. (Their dates come along: the checker's own copy of the app answers with the same
+    // Last-Modified.)
+    const phaseDir = path.join(ROOT, findPhase(String(brokenCase.phase))!.dir);
+    const folders = [path.join(ROOT, path.dirname(brokenCase.base)), ...(existsSync(path.join(phaseDir, "app.ts")) ? [phaseDir] : [])];
     for (const companion of ["app.ts", "app_15.py", "public"]) {
-      const from = path.join(ROOT, path.dirname(brokenCase.base), companion);
-      if (existsSync(from)) cpSync(from, path.join(dir, companion), { recursive: true, preserveTimestamps: true });
+      const from = folders.map((folder) => path.join(folder, companion)).find((candidate) => existsSync(candidate));
+      if (from) cpSync(from, path.join(dir, companion), { recursive: true, preserveTimestamps: true });
     }
     symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
     const target: Target = file.endsWith(".py")

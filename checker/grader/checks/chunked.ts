@@ -15,7 +15,7 @@ import { RULES } from "../http-rules.ts";
 import { MAX_KEPT_BYTES, type Segment } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, replyTimeout, whyNoResponse, type Asked } from "./common.ts";
+import { ask, evidence, fetchIdempotent, replyTimeout, whyNoResponse, type Asked } from "./common.ts";
 import { conversationEvidence, get, head, refusedAndClosed } from "./keep.ts";
 import { loadText, startChromium, type TextLoad } from "./browser.ts";
 import { callExport } from "./parse.ts";
@@ -122,7 +122,7 @@ export const chunkedUnitChunk: Check = {
       const call = `chunk(${shown})`;
       if (got === null) return { message: words.unitChunkReturned(call, typeof returned === "object" && !Buffer.isBuffer(returned) ? returned.other : String(returned), words.notBytes), expected: want };
       if (!isChunkOf(got, data)) {
-        const gotShown = JSON.stringify(got.subarray(0, 60).toString("latin1")) + (got.length > 60 ? "…" : "");
+        const gotShown = JSON.stringify(got.subarray(0, 60).toString("utf8")) + (got.length > 60 ? "…" : "");
         return { message: words.unitChunkReturned(call, gotShown, words.chunkWhy[why]!), expected: want, rule: RULES.chunked };
       }
     }
@@ -149,6 +149,7 @@ const READS: Array<{ data: string; after?: string; want: { body: string } | { st
   { data: "1", want: null, why: "cutSize" },
   { data: "5\r\nhel", want: null, why: "cutData" },
   { data: "5\r\nhello\r", want: null, why: "cutCrlf" },
+  { data: "5\r", want: null, why: "cutSizeCrlf" },
   { data: "5\r\nhello\r\n0\r\nExpires: never\r\n", want: null, why: "cutTrailer" },
   { data: "zz\r\nhello\r\n0\r\n\r\n", want: { status: 400 }, why: "notHex" },
   { data: "0x5\r\nhello\r\n0\r\n\r\n", want: { status: 400 }, why: "prefix" },
@@ -425,7 +426,11 @@ async function echoThenNext(ctx: CheckContext, what: string, value: unknown, seg
       await quiet(talk);
       return { expected: words.echoExpected, hint: words.requestHint, tryIt, ...finding, ...conversationEvidence(ctx, talk) };
     };
-    for (const segment of segments) await talk.write(segment.data, segment.pauseMs);
+    for (const segment of segments) {
+      // The pause is real: each piece arrives in a read of its own (write() only notes it for the try-it line).
+      if (segment.pauseMs) await sleep(segment.pauseMs);
+      await talk.write(segment.data, segment.pauseMs);
+    }
     const echo = await talk.next(waitMs);
     if (echo === null) return fail({ message: prefixed(what, words.noAnswer(1, "POST /api/echo", talk.open)) });
     const status = echo.statusLine?.status ?? null;
@@ -690,7 +695,7 @@ export const clientFetchStream: Check = {
     const want = CHUNKED_CONTRACT.lines(n);
     const reason = (error: unknown): string => (error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ""}` : String(error));
     try {
-      const response = await fetch(`http://127.0.0.1:${ctx.port}${target}`, { signal: AbortSignal.timeout(replyTimeout(ctx) + n * STREAM_MS) });
+      const response = await fetchIdempotent(`http://127.0.0.1:${ctx.port}${target}`, { signal: AbortSignal.timeout(replyTimeout(ctx) + n * STREAM_MS) });
       const reader = response.body!.getReader();
       const pieces: Buffer[] = [];
       let size = 0;
@@ -712,6 +717,7 @@ export const clientFetchStream: Check = {
       return { message: words.clientFailed(client, reason(error)), expected: words.fetchStreamExpected, tryIt: tryStream };
     }
     // fetch sends a ReadableStream body with Transfer-Encoding: chunked, a chunk per piece.
+    const uploadHint = text.checks["client.fetch-stream"].hints[1];
     const value = { from: "fetch", word: ctx.rng.word(7) };
     const json = Buffer.from(JSON.stringify(value));
     const tryUpload = `node -e "fetch('http://127.0.0.1:${ctx.tryPort}${CHUNKED_CONTRACT.echo}', { method: 'POST', headers: { 'content-type': 'application/json' }, duplex: 'half', body: new Blob(['[1,', '2]']).stream() }).then(async r => console.log(r.status, await r.text()), console.error)"`;
@@ -732,11 +738,11 @@ export const clientFetchStream: Check = {
       } as RequestInit);
       const body = (await cappedBytes(response)) ?? Buffer.alloc(0);
       if (response.status !== 200 || !isDeepStrictEqual(parsedJson(body), value)) {
-        return { message: words.clientGotOther(client, `${response.status} ${shownBody(body)}`, `200 ${JSON.stringify(value)}`), expected: words.fetchUploadExpected, rule: RULES.readChunked, tryIt: tryUpload };
+        return { message: words.clientGotOther(client, `${response.status} ${shownBody(body)}`, `200 ${JSON.stringify(value)}`), expected: words.fetchUploadExpected, rule: RULES.readChunked, hint: uploadHint, tryIt: tryUpload };
       }
       return null;
     } catch (error) {
-      return { message: words.clientFailed(client, reason(error)), expected: words.fetchUploadExpected, tryIt: tryUpload };
+      return { message: words.clientFailed(client, reason(error)), expected: words.fetchUploadExpected, hint: uploadHint, tryIt: tryUpload };
     }
   },
 };

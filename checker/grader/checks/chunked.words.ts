@@ -30,6 +30,7 @@ export const chunkedWords = {
     cutSize: "the size line has not ended: more bytes are needed (null).",
     cutData: "the chunk's data has not all come: more bytes are needed (null).",
     cutCrlf: "the CRLF after the data has not all come: more bytes are needed (null).",
+    cutSizeCrlf: "the size line's CR came, its LF not yet: more bytes are needed (null), not a bare CR.",
     cutTrailer: "the last chunk came, but not the empty line that ends the trailer section: more bytes are needed (null).",
     nothing: "no bytes yet: more are needed (null).",
     notHex: "zz is not a hex number: the framing is broken, 400.",
@@ -97,7 +98,7 @@ export const chunkedWords = {
     trailer: "a trailer field cut in two",
     end: "the final empty line alone",
   } as Record<string, string>,
-  cutSegments: (count: number) => `the body sent in ${count} pieces, 60 ms apart, cut in a size line, between CR and LF, in the data, in the last chunk and in a trailer,`,
+  cutSegments: (count: number) => `the body sent in ${count} pieces, 60 ms apart, cut in a size line, between CR and LF, in the data, in the last chunk and in a trailer`,
   // Forms.
   form: {
     capitals: "sizes in capital hex with leading zeros (001A)",

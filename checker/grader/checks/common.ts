@@ -242,6 +242,23 @@ export async function ask(
   return { result, segments, response, answeredAfterClientClosed, timeoutMs, openAfterCloseMs };
 }
 
+/**
+ * Node's fetch, asked once more when the kept connection it took from its pool was closed by the
+ * server as the request went out ("other side closed" before any answer): a client MAY retry an
+ * idempotent request then (RFC 9112 §9.3.1), and browsers do. The pool is shared by the checks of
+ * a run, so a connection one check left idle can meet the server's idle close in the next.
+ */
+export async function fetchIdempotent(url: string, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+    const method = (init.method ?? "GET").toUpperCase();
+    if (cause?.code !== "UND_ERR_SOCKET" || (method !== "GET" && method !== "HEAD") || init.signal?.aborted) throw error;
+    return fetch(url, init);
+  }
+}
+
 /** Evidence fields for a finding, from one exchange. */
 export function evidence(ctx: CheckContext, asked: { result: ExchangeResult; segments: Segment[] }): Pick<Finding, "sent" | "received" | "receivedNote" | "tryIt"> {
   return {

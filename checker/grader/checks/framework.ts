@@ -11,13 +11,13 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Conversation } from "../conversation.ts";
 import { curlName, runCurl } from "../curl.ts";
-import { mustProblems, type ParsedResponse } from "../http-reader.ts";
+import { header, mustProblems, readResponse, type ParsedResponse } from "../http-reader.ts";
 import { RULES } from "../http-rules.ts";
 import { MAX_KEPT_BYTES } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
 import { arrivedAt } from "./chunked.ts";
-import { ask, evidence, replyTimeout } from "./common.ts";
+import { ask, evidence, fetchIdempotent, replyTimeout } from "./common.ts";
 import { conversationEvidence, head } from "./keep.ts";
 import { quiet } from "./pipeline.ts";
 import { problemMessage } from "./respond.ts";
@@ -111,8 +111,29 @@ interface Step {
 
 const GET = (target: string, fields: string[] = [], version?: string): Step => ({ label: `GET ${target}${version ? ` (${version})` : ""}`, request: head("GET", target, fields, version) });
 
+/** A GET whose Host is another name with a port (head() always says localhost). */
+const hostStep = (target: string): Step => ({
+  label: `GET ${target} with Host: lab.test:8080`,
+  request: `GET ${target} HTTP/1.1\r\nHost: lab.test:8080\r\nUser-Agent: http-lab-checker\r\n\r\n`,
+});
+
 /** Sends `steps` on one connection to each server (one write each when `pipelined`) and compares the answers in order. */
-async function compare(ctx: CheckContext, steps: Step[], options: { pipelined?: boolean; expected?: string } = {}): Promise<Finding | null> {
+async function compare(
+  ctx: CheckContext,
+  steps: Step[],
+  options: {
+    pipelined?: boolean;
+    expected?: string;
+    /** More to judge of one answer, once it agrees with the app's (a HEAD's Content-Length). */
+    inspect?: (step: Step, answer: ParsedResponse) => Promise<{ message: string; rule?: Finding["rule"] } | null>;
+    /**
+     * After the last answer, wait until the server is quiet and name any bytes that came after
+     * it. Only where such bytes are the likely mistake (a HEAD's, a 204's, a pipeline's end):
+     * the wait costs a check 150 ms.
+     */
+    trailing?: boolean;
+  } = {},
+): Promise<Finding | null> {
   const ref = await reference(ctx);
   if ("error" in ref) return { status: "error", message: ref.error };
   const waitMs = replyTimeout(ctx, 3000);
@@ -126,36 +147,75 @@ async function compare(ctx: CheckContext, steps: Step[], options: { pipelined?: 
     return { status: "error", message: words.appFailed("@hono/node-server", theirs.error) };
   }
   const expected = options.expected ?? words.sameExpected;
+  // Where each of the server's answers starts in what came: to read one again, alone, when bytes follow it that no answer explains.
+  const starts: number[] = [];
   try {
-    const answers = async (talk: Conversation): Promise<Array<ParsedResponse | null>> => {
+    const answers = async (talk: Conversation, mark?: number[]): Promise<Array<ParsedResponse | null>> => {
       const got: Array<ParsedResponse | null> = [];
       if (options.pipelined) await talk.write(Buffer.concat(steps.map((step) => Buffer.from(step.request))));
       for (const step of steps) {
         if (!options.pipelined) await talk.write(step.request);
+        mark?.push(talk.connection.received.length - talk.unread.length);
         got.push(await talk.next(waitMs, step.method));
         if (got.at(-1) === null) break;
       }
       return got;
     };
-    const [mineGot, theirsGot] = await Promise.all([answers(mine), answers(theirs)]);
+    const [mineGot, theirsGot] = await Promise.all([answers(mine, starts), answers(theirs)]);
+    /** What is wrong with answer `i` read alone: bytes after its end that its framing does not explain (a length in characters, a body after a HEAD's head). */
+    const readAlone = (i: number): { message: string; rule: Finding["rule"] } | null => {
+      const alone = readResponse(mine.connection.received.subarray(starts[i]), !mine.open, { method: steps[i]!.method });
+      const problem = alone.problems.find((each) => ["length-in-characters", "body-longer", "content-after-head"].includes(each.code));
+      return problem ? { message: problemMessage(problem), rule: problem.rule } : null;
+    };
     for (const [i, step] of steps.entries()) {
-      const fail = async (finding: Omit<Finding, "sent" | "received">): Promise<Finding> => {
+      const fail = async (finding: { message: string; rule?: Finding["rule"]; hint?: string }): Promise<Finding> => {
         await quiet(mine);
-        const what = steps.length > 1 ? words.forAnswer(i + 1, step.label) : words.forRequest(step.label);
         await quiet(theirs);
+        const what = steps.length > 1 ? words.forAnswer(i + 1, step.label) : words.forRequest(step.label);
         // The app's own answers to the same bytes, shown beside the server's.
         const app = theirs.connection.received;
-        return { expected, ...finding, message: `${what} ${finding.message}`, ...conversationEvidence(ctx, mine), ...(app.length > 0 ? { reference: app, referenceNote: words.appAnswerNote } : {}) };
+        return {
+          expected,
+          ...finding,
+          message: `${what} ${lowerFirst(finding.message)}`,
+          ...conversationEvidence(ctx, mine),
+          ...(app.length > 0 ? { reference: app, referenceNote: words.appAnswerNote } : {}),
+        };
       };
       const answer = mineGot[i] ?? null;
       const app = theirsGot[i] ?? null;
       if (app === null) return { status: "error", message: words.appSilent(step.label) };
-      if (answer === null) return fail({ message: words.noAnswer(mine.open, waitMs / 1000) });
+      if (answer === null) {
+        // Bytes came that start no answer: the one before ran on past its end.
+        const unread = mine.unread;
+        if (i > 0 && unread.length > 0 && !"HTTP/".startsWith(unread.subarray(0, 5).toString("latin1")) && !unread.subarray(0, 5).toString("latin1").startsWith("HTTP/")) {
+          const before = readAlone(i - 1);
+          return fail({ message: words.notAnAnswer(unread.length, i, before?.message ?? null), rule: before?.rule ?? RULES.extraBytes });
+        }
+        return fail({ message: words.noAnswer(mine.open, waitMs / 1000) });
+      }
       // The framing is the server's: a MUST broken there is named before any comparison.
       const broken = mustProblems(answer)[0];
       if (broken) return fail({ message: problemMessage(broken), rule: broken.rule });
       const differs = difference(seen(answer), seen(app), step.statusOnly);
-      if (differs) return fail({ message: differs.message, rule: differs.rule ?? RULES.sameAsApp });
+      if (differs) {
+        // A body cut short by its own Content-Length (a length in characters): the framing is the mistake to name.
+        const framing = answer.body.equals(app.body) ? null : readAlone(i);
+        return fail(framing ?? { message: differs.message, rule: differs.rule ?? RULES.sameAsApp });
+      }
+      const more = await options.inspect?.(step, answer);
+      if (more) return fail(more);
+    }
+    // After the last answer, nothing more may come: a body after a HEAD's head, a length that counts characters.
+    if (!options.trailing) return null;
+    await quiet(mine);
+    const last = mineGot.length - 1;
+    if (last >= 0 && mine.unread.length > 0) {
+      const alone = readAlone(last);
+      const step = steps[last]!;
+      const what = steps.length > 1 ? words.forAnswer(last + 1, step.label) : words.forRequest(step.label);
+      return { expected, message: `${what} ${lowerFirst(alone?.message ?? words.bytesAfter(mine.unread.length))}`, rule: alone?.rule ?? RULES.extraBytes, ...conversationEvidence(ctx, mine) };
     }
     return null;
   } finally {
@@ -163,6 +223,8 @@ async function compare(ctx: CheckContext, steps: Step[], options: { pipelined?: 
     await theirs.finish();
   }
 }
+
+const lowerFirst = (message: string): string => message.charAt(0).toLowerCase() + message.slice(1);
 
 /** A check that compares each of `steps`, on a fresh connection each. */
 function comparing(id: keyof typeof text.checks, steps: (ctx: CheckContext) => Step[], requires = ["framework.hello"]): Check {
@@ -189,7 +251,8 @@ export const frameworkHello = comparing("framework.hello", () => [GET("/")], ["s
 
 export const frameworkParams = comparing("framework.params", (ctx) => {
   const id = ctx.rng.word(6);
-  return [GET(`/users/${id}`), GET("/users/J%C3%BCrgen"), GET(`/search?q=a+b%26c&tag=${ctx.rng.word(3)}&tag=x`)];
+  // A Host with a name and a port of its own: the URL the app sees is built from it, not from where the server listens.
+  return [GET(`/users/${id}`), hostStep(`/users/${id}`), GET("/users/J%C3%BCrgen"), GET(`/search?q=a+b%26c&tag=${ctx.rng.word(3)}&tag=x`)];
 });
 
 export const frameworkHeaders = comparing("framework.headers", () => [GET("/headers", ["X-Tag: first", "X-Tag: second"])]);
@@ -233,12 +296,43 @@ export const frameworkStream: Check = {
   },
 };
 
-export const frameworkHead = comparing("framework.head", () => [
-  { label: "HEAD /", request: head("HEAD", "/"), method: "HEAD" },
-  { label: "HEAD /users/7", request: head("HEAD", "/users/7"), method: "HEAD" },
-]);
+export const frameworkHead: Check = {
+  id: "framework.head",
+  ...text.checks["framework.head"],
+  requires: ["framework.hello"],
+  async run(ctx) {
+    for (const target of ["/", "/users/7"]) {
+      const found = await compare(ctx, [{ label: `HEAD ${target}`, request: head("HEAD", target), method: "HEAD" }], {
+        trailing: true,
+        // A HEAD's Content-Length, if it has one, is the length of the body its GET gets (RFC 9110 §8.6, MUST).
+        inspect: async (_step, answer) => {
+          const length = header(answer, "content-length")?.trim();
+          if (length === undefined) return null;
+          const ref = await reference(ctx);
+          if ("error" in ref) return null;
+          // The app's GET, with the same head: its body's length (the URL in it has the same Host).
+          const talk = await Conversation.open("127.0.0.1", ref.port);
+          if (!(talk instanceof Conversation)) return null;
+          const got = await talk.ask(head("GET", target), replyTimeout(ctx, 3000)).then((exchange) => exchange.response?.body.length ?? null);
+          await talk.finish();
+          return got === null || length === String(got) ? null : { message: words.headLength(length, got), rule: RULES.headLength };
+        },
+      });
+      if (found) return found;
+    }
+    return null;
+  },
+};
 
-export const frameworkNoContent = comparing("framework.no-content", () => [GET("/empty"), GET(`/nope`)]);
+export const frameworkNoContent: Check = {
+  id: "framework.no-content",
+  ...text.checks["framework.no-content"],
+  requires: ["framework.hello"],
+  async run(ctx) {
+    // A 204 ends with its head: bytes after it are a body it may not have.
+    return (await compare(ctx, [GET("/empty")], { trailing: true })) ?? compare(ctx, [GET("/nope")]);
+  },
+};
 
 export const frameworkErrors: Check = {
   id: "framework.errors",
@@ -259,11 +353,12 @@ export const frameworkKept: Check = {
   ...text.checks["framework.kept"],
   requires: ["framework.hello"],
   async run(ctx) {
-    const body = JSON.stringify({ n: ctx.rng.int(1, 99) });
-    const steps = [GET("/"), json("/echo", body), GET("/users/7"), { label: "HEAD /", request: head("HEAD", "/"), method: "HEAD" }, GET("/login")];
-    const one = await compare(ctx, steps, { expected: words.keptExpected });
+    // Text beyond ASCII in a body: a length that counts characters runs into the next answer.
+    const body = JSON.stringify({ n: ctx.rng.int(1, 99), name: "Zoë ✓" });
+    const steps = [GET("/"), json("/echo", body), GET("/users/J%C3%BCrgen"), { label: "HEAD /", request: head("HEAD", "/"), method: "HEAD" }, GET("/login")];
+    const one = await compare(ctx, steps, { expected: words.keptExpected, trailing: true });
     if (one) return one;
-    return compare(ctx, steps, { pipelined: true, expected: words.pipelinedExpected });
+    return compare(ctx, steps, { pipelined: true, expected: words.pipelinedExpected, trailing: true });
   },
 };
 
@@ -285,7 +380,7 @@ export const clientFetchApp: Check = {
     /** What fetch makes of one answer: the status, the cookies apart, the content type and the body. */
     const read = async (port: number, target: string, init?: RequestInit): Promise<string> => {
       try {
-        const response = await fetch(`http://127.0.0.1:${port}${target}`, { ...init, redirect: "manual", signal: AbortSignal.timeout(replyTimeout(ctx, 3000)) });
+        const response = await fetchIdempotent(`http://127.0.0.1:${port}${target}`, { ...init, redirect: "manual", signal: AbortSignal.timeout(replyTimeout(ctx, 3000)) });
         const bytes = Buffer.from(await response.arrayBuffer()).subarray(0, MAX_KEPT_BYTES);
         return JSON.stringify({ status: response.status, type: response.headers.get("content-type"), cookies: response.headers.getSetCookie(), body: bytes.toString("utf8") });
       } catch (error) {
@@ -329,7 +424,12 @@ export const clientCurlApp: Check = {
     const seconds = replyTimeout(ctx, 3000) / 1000;
     // Two cookies, a stream and a file: what curl shows of each must be what it shows of the app.
     const targets = ["/login", "/stream", "/static/hello.txt"];
-    const run = (port: number) => Promise.all(targets.map((target) => runCurl(["-sS", "-i", "--max-time", String(seconds), `http://127.0.0.1:${port}${target}`], seconds * 1000 + 2000)));
+    // One after another: what the server prints comes in the same order on every run.
+    const run = async (port: number) => {
+      const outcomes = [];
+      for (const target of targets) outcomes.push(await runCurl(["-sS", "-i", "--max-time", String(seconds), `http://127.0.0.1:${port}${target}`], seconds * 1000 + 2000));
+      return outcomes;
+    };
     const [mine, theirs] = [await run(ctx.port), await run(ref.port)];
     const client = curlName();
     for (const [i, target] of targets.entries()) {

@@ -18,6 +18,10 @@ export const frameworkWords = {
   cookiesJoined: (count: number) => `the app set ${count} cookies, and your server sent them joined into one Set-Cookie line: a cookie's Expires holds a comma, so a client cannot split them again. Each goes on its own line.`,
   bodyDiffers: (mine: string, app: string) => `the body differs: your server sent ${mine}, the app sends ${app} (under @hono/node-server).`,
   appAnswerNote: "what the same app answers to the same bytes under @hono/node-server",
+  notAnAnswer: (bytes: number, before: number, problem: string | null) =>
+    `where this answer should start, ${bytes} bytes came that start no answer: answer ${before} ran on past its end${problem ? ` (read alone: ${problem.charAt(0).toLowerCase()}${problem.slice(1).replace(/\.$/, "")})` : ""}.`,
+  bytesAfter: (bytes: number) => `${bytes} bytes came after the answer's end, that no request asked for: a client takes them for the start of the next answer.`,
+  headLength: (length: string, get: number) => `the answer to HEAD says Content-Length: ${length}, where the GET's body is ${get} bytes: a HEAD's Content-Length, when there is one, is the GET's.`,
   none: "nothing",
   emptyBody: "no body",
   sameExpected: "what the same app answers under @hono/node-server: the same status, the same fields (Date, Server and the framing aside) and the same body bytes",
@@ -54,7 +58,7 @@ export const frameworkChecks = {
     "In toRequest, give the Request the body your server read for a method that has one, and none for GET and HEAD (TODO 1).",
   ]),
   "framework.redirect": check("a redirect: the app's status and Location", [
-    "The status line needs a reason of your own: Response.statusText is empty for the app's answers.",
+    "A redirect is the app's status (301) and its Location field: both go on the wire as the app made them.",
     "In appFields, keep every field the Response holds, Location included (TODO 3).",
   ]),
   "framework.cookies": check("two cookies: two Set-Cookie lines", [

@@ -37,6 +37,6 @@ export const START_LINE_IN_FETCH =
   "fetch's parser names what it expected first as 'Expected HTTP/' on Node 22 and 'Expected HTTP/, RTSP/ or ICE/' " +
   "on Node 24 and 26: the same verdict in other words.";
 
-export const ts = (phase: number): string => `solutions/${["", "1-bind", "2-parse", "3-respond", "4-counter", "5-threads", "6-route", "7-headers", "8-query", "9-static", "10-post", "11-keep-alive", "12-pipelining", "13-gzip", "14-chunked"][phase]}/server.ts`;
+export const ts = (phase: number): string => `solutions/${["", "1-bind", "2-parse", "3-respond", "4-counter", "5-threads", "6-route", "7-headers", "8-query", "9-static", "10-post", "11-keep-alive", "12-pipelining", "13-gzip", "14-chunked", "15-framework"][phase]}/server.ts`;
 export const py = (phase: number): string => `test/python/solution_${phase}.py`;
 
