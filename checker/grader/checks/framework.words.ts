@@ -47,7 +47,7 @@ export const frameworkChecks = {
   ]),
   "framework.params": check("route parameters and the query string reach the app", [
     "The app reads the path and the query from request.url: build it from the target as it came, without decoding it yourself.",
-    "In toRequest, the URL is http:// and the Host field and the target unchanged: Hono decodes the path and the query itself (TODO 1).",
+    "In toRequest, the URL is http:// and the Host field and the target unchanged, since Hono decodes the path and the query itself (TODO 1).",
   ]),
   "framework.headers": check("request fields reach the app; two lines of one name read as one list", [
     "Every field line goes into the Request's Headers, in order: append, not set, so that two X-Tag lines read as first, second.",
@@ -75,7 +75,7 @@ export const frameworkChecks = {
   ]),
   "framework.no-content": check("204 and the app's own 404", [
     "A 204 has no body and no framing fields; a 404 is the app's answer like any other.",
-    "In framingFor, 204 comes first: no body and no Content-Length (TODO 4).",
+    "In framingFor, 204 comes first, with no body and no Content-Length (TODO 4).",
   ]),
   "framework.errors": check("the app's 500, and a crash answered 500 with the connection going on", [
     "app.fetch may throw: the request was read whole, so the connection can go on after a 500 of your own.",
@@ -83,7 +83,7 @@ export const frameworkChecks = {
   ]),
   "framework.static": check("a file the app serves, byte for byte", [
     "The app reads the file and answers with its bytes and its Content-Length: your server passes them on as they are.",
-    "In framingFor, the app's own Content-Length frames the body: send its bytes as they come, without turning them into text (TODO 4).",
+    "In framingFor, the app's own Content-Length frames the body, whose bytes go out as they come, never turned into text (TODO 4).",
   ]),
   "framework.kept": check("the app's answers on one connection, and in a pipeline", [
     "After each answer, the connection goes on: the next request is read where the last one ended.",
