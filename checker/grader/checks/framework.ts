@@ -187,7 +187,8 @@ async function compare(
       const app = theirsGot[i] ?? null;
       if (app === null) return { status: "error", message: words.appSilent(step.label) };
       if (answer === null) {
-        // Bytes came that start no answer: the one before ran on past its end.
+        // Bytes came that start no answer: the one before ran on past its end. All of them, once the server is quiet.
+        await quiet(mine);
         const unread = mine.unread;
         if (i > 0 && unread.length > 0 && !"HTTP/".startsWith(unread.subarray(0, 5).toString("latin1")) && !unread.subarray(0, 5).toString("latin1").startsWith("HTTP/")) {
           const before = readAlone(i - 1);

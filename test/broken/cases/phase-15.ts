@@ -195,6 +195,9 @@ export const phase15Cases: BrokenCase[] = [
     ],
     firstFailure: "framework.params",
     says: /^For GET \/users\/J%C3%BCrgen, the response is not valid HTTP\/1\.1: Content-Length says 58, but the body is 59 bytes: 58 is its length in characters/,
+    // curl (client.curl-app) leaves the byte the length did not count unread, or reads it, as timing
+    // has it: the server then sees a reset or a FIN, and prints one or the other.
+    volatile: true,
   },
   {
     name: "15-close-delimited",
