@@ -3,7 +3,7 @@
  * and stop it (with everything it started) when the checker is done, fails or is interrupted.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
 import { News } from "./news.ts";
 import { MARKER_NAME, endMarked, guardGroup, newServerMarker, processGroupOf, releaseGroup, type LeftProcess } from "./reaper.ts";
@@ -147,6 +147,59 @@ export class ServerProcess {
       if (left <= 0) return false;
       await this.news.next(Math.min(left, 10));
     }
+    // Seen as a zombie first: its exit status (which `crashed` reads) comes with Node's "exit" event.
+    await this.exited;
+    return true;
+  }
+
+  /**
+   * What the server's threads have done so far (Linux; null elsewhere): pass it to `settled` to wait
+   * until the server has reacted to what the checker does next, and is waiting again.
+   */
+  activity(): Activity | null {
+    if (process.platform !== "linux" || this.child.pid === undefined) return null;
+    return activityOfGroup(this.child.pid);
+  }
+
+  /**
+   * Waits, at most `maxMs`, until every thread of the server's processes is asleep, waiting for
+   * something new, twice in a row with no run between: it has done all it will do about the
+   * checker's last move. With `since` (an `activity()` taken before that move), it must also have
+   * run since then: it has seen the move. Or until it exits. Says "exited", "waiting", or
+   * "timeout" (still busy at `maxMs`; or no /proc to look in, `since` null: then this is a plain
+   * wait for an exit, as `exitsWithin`).
+   *
+   * Why: a crash is a reaction to what the checker sent, and a process that has gone back to
+   * waiting has reacted and did not crash. A fixed wait long enough for a busy 2-core machine
+   * (hundreds of ms) costs that much on every correct server; this costs what the server takes.
+   */
+  async settled(maxMs: number, since?: Activity | null): Promise<"exited" | "waiting" | "timeout"> {
+    const deadline = performance.now() + maxMs;
+    let before: Activity | null = null;
+    for (;;) {
+      // Its exit status and its last words, before anyone asks for them.
+      if (this.hasExited()) return this.exited.then(() => "exited");
+      const now = this.activity();
+      if (now === null || since === null) return (await this.exitsWithin(deadline - performance.now())) ? "exited" : "timeout";
+      const seen = since === undefined || !sameRuns(since, now);
+      if (before !== null && seen && asleep(now) && asleep(before) && sameRuns(before, now)) return "waiting";
+      before = now;
+      const left = deadline - performance.now();
+      if (left <= 0) return "timeout";
+      await this.news.next(Math.min(left, SETTLE_POLL_MS));
+    }
+  }
+
+  /**
+   * `settled`, then a moment for what the server did before it went back to waiting (lines it
+   * printed, a FIN it sent) to reach the checker: true when the server waits, false when it
+   * exited or was still busy at `maxMs`. A wait for something that may never come ("does it print
+   * a second line?", "does it close?") can end here: a server waiting for news does nothing more.
+   */
+  async waiting(maxMs: number, since?: Activity | null): Promise<boolean> {
+    const how = await this.settled(maxMs, since);
+    if (how !== "waiting") return false;
+    await this.settleOutput(CATCH_UP_MS, CATCH_UP_MS * 4);
     return true;
   }
 
@@ -403,19 +456,80 @@ export function canConnect(host: string, port: number, timeoutMs = 300): Promise
   });
 }
 
-function memoryOfGroup(groupId: number): { rssKiB: number; peakKiB: number } | null {
+/**
+ * Each thread of a server's processes ("pid/tid"): its state letter ("S" asleep, waiting for an
+ * event; "R" running or ready to) and how long it has run, in ns (schedstat's first field).
+ */
+export type Activity = Map<string, { state: string; ranNs: number }>;
+
+/** How often `settled` looks: often enough to cost little, seldom enough to cost the server nothing. */
+const SETTLE_POLL_MS = 4;
+/** What a server did just before it waited reaches the checker's own loop within this (a pipe, a FIN on loopback). */
+const CATCH_UP_MS = 15;
+
+function activityOfGroup(groupId: number): Activity | null {
+  const pids = groupPids(groupId);
+  if (pids === null) return null;
+  const activity: Activity = new Map();
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // it ended while we looked
+    }
+    for (const tid of tids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const ranNs = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+        activity.set(`${pid}/${tid}`, { state: stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3), ranNs });
+      } catch {
+        // No schedstat (a kernel without it): nothing here can be told apart.
+        if (!existsSync(`/proc/${pid}/task/${tid}/schedstat`) && existsSync(`/proc/${pid}/task/${tid}`)) return null;
+      }
+    }
+  }
+  return activity.size > 0 ? activity : null;
+}
+
+/** Every thread asleep (S): none running, none ready to run, none in the kernel's uninterruptible waits. */
+function asleep(activity: Activity): boolean {
+  for (const { state } of activity.values()) if (state !== "S") return false;
+  return true;
+}
+
+/** The same threads, none of which ran in between. */
+function sameRuns(a: Activity, b: Activity): boolean {
+  if (a.size !== b.size) return false;
+  for (const [thread, { ranNs }] of a) if (b.get(thread)?.ranNs !== ranNs) return false;
+  return true;
+}
+
+/** The processes of the group `groupId` now, by /proc (Linux); null without /proc. */
+function groupPids(groupId: number): string[] | null {
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
   } catch {
     return null;
   }
+  return pids.filter((pid) => {
+    try {
+      return processGroupOf(pid) === groupId;
+    } catch {
+      return false; // it ended while we looked
+    }
+  });
+}
+
+function memoryOfGroup(groupId: number): { rssKiB: number; peakKiB: number } | null {
+  const pids = groupPids(groupId);
+  if (pids === null) return null;
   let rssKiB = 0;
   let peakKiB = 0;
   let found = false;
   for (const pid of pids) {
     try {
-      if (processGroupOf(pid) !== groupId) continue;
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
       rssKiB += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
       peakKiB += Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0);
@@ -432,15 +546,8 @@ function listeningPortsOfGroup(groupId: number): number[] {
   const listeners = procListeners();
   if (!listeners || listeners.length === 0) return [];
   const inodes = new Set<string>();
-  let pids: string[];
-  try {
-    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return [];
-  }
-  for (const pid of pids) {
+  for (const pid of groupPids(groupId) ?? []) {
     try {
-      if (processGroupOf(pid) !== groupId) continue;
       for (const fd of readdirSync(`/proc/${pid}/fd`)) {
         const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
         const match = /^socket:\[(\d+)\]$/.exec(link);

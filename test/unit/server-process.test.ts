@@ -101,4 +101,42 @@ describe("ServerProcess", () => {
     expect(alive(pid)).toBe(false);
     expect(alive(childPid) && !readFileSync(`/proc/${childPid}/stat`, "utf8").includes(") Z ")).toBe(false);
   });
+
+  // settled(): the end of a wait for something that may never come. Its "waiting" must mean the
+  // server has done all it will do: a busy or dying one must never be taken for a waiting one.
+  const linux = process.platform === "linux";
+
+  test.skipIf(!linux)("settled: a server that reads a request and goes back to waiting is seen waiting, long before the bound", async () => {
+    const port = await freePort();
+    const server = node(`require("net").createServer((s) => s.on("data", () => console.log("read"))).listen(Number(process.env.PORT), "127.0.0.1")`, { PORT: String(port) });
+    await server.waitUntilListening(port, 8000);
+    const before = server.activity();
+    expect(before).not.toBeNull();
+    const client = net.connect(port, "127.0.0.1");
+    await new Promise((resolve) => client.once("connect", resolve));
+    client.write("GET / HTTP/1.1\r\n\r\n");
+    const started = performance.now();
+    expect(await server.settled(5000, before)).toBe("waiting");
+    expect(performance.now() - started).toBeLessThan(4000);
+    expect(await server.waiting(100)).toBe(true);
+    expect(server.outputSince(0)).toContain("read");
+    client.destroy();
+  });
+
+  test.skipIf(!linux)("settled: a server that has not run since the mark is not taken for one that reacted", async () => {
+    const server = node(`setInterval(() => {}, 1e6); console.log("up")`);
+    await server.waitForOutput(0, (line) => line === "up", 5000);
+    expect(await server.waiting(2000)).toBe(true);
+    // Nothing was sent: it never runs, so it never counts as having seen a move.
+    expect(await server.settled(150, server.activity())).toBe("timeout");
+  });
+
+  test.skipIf(!linux)("settled: a busy server is never waiting; one that works and then exits is seen exited", async () => {
+    const busy = node(`console.log("up"); for (;;) {}`);
+    await busy.waitForOutput(0, (line) => line === "up", 5000);
+    expect(await busy.settled(200)).toBe("timeout");
+    const dying = node(`console.log("up"); const end = Date.now() + 300; while (Date.now() < end) {} process.exit(3)`);
+    await dying.waitForOutput(0, (line) => line === "up", 5000);
+    expect(await dying.settled(5000)).toBe("exited");
+  });
 });

@@ -29,8 +29,11 @@ const CONNECTION_LINE = /Connection received from (.*)$/i;
 /** The first greeting; a server that ends the program after it is caught right here (in the check it happens in). */
 const firstGreeting = (ctx: CheckContext): Promise<Greeting> =>
   ctx.memo("bind.greeting", async () => {
+    const before = ctx.server?.activity() ?? null;
     const greeting = await greet(ctx);
-    if (greeting.result.ending !== "open") await ctx.server?.exitsWithin(500);
+    // A server that ends its program after one client exits just after its close: it is running
+    // until then, not waiting for the next client (500 ms at most, or where /proc cannot tell).
+    if (greeting.result.ending !== "open") await ctx.server?.settled(500, before);
     return greeting;
   });
 

@@ -202,6 +202,7 @@ export async function ask(
     lingerMs,
     keepOpen: true,
     connectTimeoutMs: options.connectTimeoutMs,
+    watch: ctx.server,
   });
   let answeredAfterClientClosed = false;
   const connection = result.connection;

@@ -43,7 +43,10 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
   const server = ctx.server!;
   const mark = server.mark();
   const hasPathLine = (line: string): boolean => PATH_LINE.test(line.trim());
-  const result = await exchange({ host: ctx.host, port: ctx.port, segments, replyTimeoutMs: 0, keepOpen: true });
+  // The waits below are for lines or a close that may never come: each ends as soon as the server
+  // waits for news again (it prints a path, and closes, when bytes come, not later).
+  let since = server.activity();
+  const result = await exchange({ host: ctx.host, port: ctx.port, segments, replyTimeoutMs: 0, keepOpen: true, watch: server });
   const connection = result.connection;
   let loggedAfterClientClosed = false;
   let halfClosedAtMs: number | null = null;
@@ -51,12 +54,13 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
   if (connection) {
     // Either reaction ends the wait: the line is printed, or the server closes the connection.
     await Promise.race([server.waitForOutput(mark, hasPathLine, timeoutMs), connection.waitForEnd(timeoutMs)]);
-    await server.waitForOutput(mark, hasPathLine, 300);
+    await Promise.race([server.waitForOutput(mark, hasPathLine, 300), server.waiting(300, since)]);
     if (then !== undefined && server.outputSince(mark).some(hasPathLine)) {
       // The server may have closed its side already (its FIN): a client still sends what it has.
       const afterLine = server.mark();
+      since = server.activity();
       if (await connection.write(then, { afterServerClosed: true })) followedBy = Buffer.byteLength(then);
-      if (followedBy > 0) await server.waitForOutput(afterLine, hasPathLine, SECOND_LINE_MS);
+      if (followedBy > 0) await Promise.race([server.waitForOutput(afterLine, hasPathLine, SECOND_LINE_MS), server.waiting(SECOND_LINE_MS, since)]);
     }
     if (!server.outputSince(mark).some(hasPathLine) && connection.open && !result.reactedEarly) {
       connection.endWriting();
@@ -64,7 +68,7 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
       halfClosedAtMs = timeoutMs + 300;
       loggedAfterClientClosed = await server.waitForOutput(mark, hasPathLine, 1500);
     }
-    await connection.waitForEnd(200);
+    await Promise.race([connection.waitForEnd(200), server.waiting(200)]);
     result.received = connection.received;
     result.ending = connection.ending ?? "open";
     connection.close();
@@ -169,7 +173,10 @@ export function crashed(ctx: CheckContext, after: string): Finding | null {
  * here must be about surviving, not repeat an earlier check's failure.)
  */
 export async function stillServes(ctx: CheckContext, after: string): Promise<Finding | null> {
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // A server that dies of what came before is named here when its end is quick; a slower one is
+  // caught below, by the next client it fails. 50 ms at most: a server waiting again is not dying.
+  if (ctx.server) await ctx.server.settled(50);
+  else await new Promise((resolve) => setTimeout(resolve, 50));
   const crash = crashed(ctx, after);
   if (crash) return crash;
   const finding = await nextServed(ctx, after);
