@@ -196,8 +196,19 @@ export class ServerProcess {
    * exited or was still busy at `maxMs`. A wait for something that may never come ("does it print
    * a second line?", "does it close?") can end here: a server waiting for news does nothing more.
    */
-  async waiting(maxMs: number, since?: Activity | null): Promise<boolean> {
-    const how = await this.settled(maxMs, since);
+  async waiting(maxMs: number, since?: Activity | null, link?: { serverPort: number; clientPort: number }): Promise<boolean> {
+    const deadline = performance.now() + maxMs;
+    // Given the connection: first, every byte the checker sent on it has been read by the server
+    // (the kernel's queues for it are empty). Then the server has done what it does about them.
+    if (link && since !== null) {
+      for (;;) {
+        const unread = unreadOn(link.serverPort, link.clientPort);
+        if (unread === null || unread === 0) break;
+        if (performance.now() >= deadline || this.hasExited()) return false;
+        await this.news.next(SETTLE_POLL_MS);
+      }
+    }
+    const how = await this.settled(Math.max(0, deadline - performance.now()), since);
     if (how !== "waiting") return false;
     await this.settleOutput(CATCH_UP_MS, CATCH_UP_MS * 4);
     return true;
@@ -490,6 +501,29 @@ function activityOfGroup(groupId: number): Activity | null {
     }
   }
   return activity.size > 0 ? activity : null;
+}
+
+/**
+ * Bytes the server on `serverPort` holds unread on its end of the connection from `clientPort`:
+ * what its kernel has received and the server has not read yet. Null without /proc, or when that
+ * end is not there (closed). (The client's own queue is no measure: the server's kernel holds back
+ * its acknowledgement for up to 40 ms, delivered or not.)
+ */
+function unreadOn(serverPort: number, clientPort: number): number | null {
+  let text: string;
+  try {
+    text = readFileSync("/proc/net/tcp", "utf8");
+  } catch {
+    return null;
+  }
+  const server = `:${serverPort.toString(16).toUpperCase().padStart(4, "0")}`;
+  const client = `:${clientPort.toString(16).toUpperCase().padStart(4, "0")}`;
+  for (const row of text.split("\n").slice(1)) {
+    const fields = row.trim().split(/\s+/);
+    if (fields.length < 5) continue;
+    if (fields[1]!.endsWith(server) && fields[2]!.endsWith(client)) return parseInt(fields[4]!.split(":")[1]!, 16);
+  }
+  return null;
 }
 
 /** Every thread asleep (S): none running, none ready to run, none in the kernel's uninterruptible waits. */

@@ -34,6 +34,11 @@ export class WireConnection {
   private joined: Buffer | null = null;
   private readonly news = new News();
 
+  /** The port the system gave this end of the connection: with the server's, it names the connection in /proc/net/tcp. */
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
   private constructor(private readonly socket: net.Socket) {
     socket.on("data", (bytes: Buffer) => {
       // Whatever a server sends (an endless body, a flood), the checker's memory stays bounded.
@@ -183,7 +188,7 @@ export interface Segment {
 /** The server's process, seen from its threads (ServerProcess): has it read what it was sent, and does it wait for more? */
 export interface ServerWatch {
   activity(): object | null;
-  waiting(maxMs: number, since?: object | null): Promise<boolean>;
+  waiting(maxMs: number, since?: object | null, link?: { serverPort: number; clientPort: number }): Promise<boolean>;
 }
 
 export interface ExchangeOptions {
@@ -254,7 +259,8 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
       // The pause is for the server to read what came before on its own. Where its threads can be
       // seen, that is done once it has run since the write and waits again, and what it sent back
       // meanwhile has reached this connection (an early answer must stop the sending below).
-      if (options.watch && beforeWrite) await options.watch.waiting(segment.pauseMs, beforeWrite);
+      const link = connection.localPort === undefined ? undefined : { serverPort: options.port, clientPort: connection.localPort };
+      if (options.watch && beforeWrite) await options.watch.waiting(segment.pauseMs, beforeWrite, link);
       else await connection.waitFor(() => false, segment.pauseMs);
     }
     if (index > 0 && (connection.chunks.length > 0 || !connection.open)) {

@@ -3,7 +3,7 @@ import { WireConnection, exchange } from "../wire.ts";
 import type { Check } from "../../types.ts";
 import { text } from "../../text.ts";
 import { crashed, stillServes } from "./reactions.ts";
-import { tryItLine } from "./common.ts";
+import { tryItLine, untilRead } from "./common.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,8 +45,7 @@ export const surviveReset: Check = {
     const half = ctx.phase.number === 1 ? "" : "GET / HTTP/1.1\r\nHost: local";
     if (half) await opened.write(half);
     // The server has read the half request (or the connection, in phase 1) before the reset comes.
-    if (ctx.server) await ctx.server.settled(100, before);
-    else await sleep(100);
+    await untilRead(ctx, opened, before, 100);
     const sent = ctx.server?.activity() ?? null;
     opened.reset();
     const what = half ? text.survive.sentHalfThenReset : text.survive.connectedThenReset;
