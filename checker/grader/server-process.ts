@@ -200,17 +200,14 @@ export class ServerProcess {
     const deadline = performance.now() + maxMs;
     // Given the connection: first, every byte the checker sent on it has been read by the server
     // (the kernel's queues for it are empty). Then the server has done what it does about them.
-    if (link && since !== null) {
-      for (;;) {
-        const unread = unreadOn(link.serverPort, link.clientPort);
-        if (unread === null || unread === 0) break;
-        if (performance.now() >= deadline || this.hasExited()) return false;
-        await this.news.next(SETTLE_POLL_MS);
-      }
-    }
+    if (link && since !== null && !(await readToTheEnd(link.serverPort, link.clientPort, deadline, () => this.news.next(SETTLE_POLL_MS)))) return false;
     const how = await this.settled(Math.max(0, deadline - performance.now()), since);
     if (how !== "waiting") return false;
     await this.settleOutput(CATCH_UP_MS, CATCH_UP_MS * 4);
+    // And the checker has read what the server sent on the connection (its own loop may lag on a busy machine).
+    while (link && (queuesOf(link.serverPort, link.clientPort)?.clientUnread ?? 0) > 0 && performance.now() < deadline + CATCH_UP_MS * 4) {
+      await this.news.next(SETTLE_POLL_MS);
+    }
     return true;
   }
 
@@ -504,12 +501,13 @@ function activityOfGroup(groupId: number): Activity | null {
 }
 
 /**
- * Bytes the server on `serverPort` holds unread on its end of the connection from `clientPort`:
- * what its kernel has received and the server has not read yet. Null without /proc, or when that
- * end is not there (closed). (The client's own queue is no measure: the server's kernel holds back
- * its acknowledgement for up to 40 ms, delivered or not.)
+ * The two ends of the connection from `clientPort` to the server on `serverPort`, from /proc/net/tcp:
+ * `unread`, the bytes the server's kernel holds that the server has not read; `unacknowledged`, the
+ * bytes the client sent that the server's kernel has not acknowledged yet; `clientUnread`, the
+ * bytes the client's kernel holds that the client (the checker) has not read. Null without /proc,
+ * or when the server's end is not there (closed).
  */
-function unreadOn(serverPort: number, clientPort: number): number | null {
+function queuesOf(serverPort: number, clientPort: number): { unread: number; unacknowledged: number; clientUnread: number } | null {
   let text: string;
   try {
     text = readFileSync("/proc/net/tcp", "utf8");
@@ -518,12 +516,35 @@ function unreadOn(serverPort: number, clientPort: number): number | null {
   }
   const server = `:${serverPort.toString(16).toUpperCase().padStart(4, "0")}`;
   const client = `:${clientPort.toString(16).toUpperCase().padStart(4, "0")}`;
+  let unread: number | null = null;
+  let unacknowledged = 0;
+  let clientUnread = 0;
   for (const row of text.split("\n").slice(1)) {
     const fields = row.trim().split(/\s+/);
     if (fields.length < 5) continue;
-    if (fields[1]!.endsWith(server) && fields[2]!.endsWith(client)) return parseInt(fields[4]!.split(":")[1]!, 16);
+    const queues = fields[4]!.split(":");
+    if (fields[1]!.endsWith(server) && fields[2]!.endsWith(client)) unread = parseInt(queues[1]!, 16);
+    else if (fields[1]!.endsWith(client) && fields[2]!.endsWith(server)) [unacknowledged, clientUnread] = [parseInt(queues[0]!, 16), parseInt(queues[1]!, 16)];
   }
-  return null;
+  return unread === null ? null : { unread, unacknowledged, clientUnread };
+}
+
+/**
+ * Waits (until `deadline`) until the server has read every byte the client sent on the connection.
+ * An empty queue on the server's end says so only once the bytes are known to have got there: seen
+ * waiting in that queue, or acknowledged (the kernel may hold its acknowledgement back 40 ms, and on
+ * a busy machine may hand the bytes over late). True when read (or the end is closed).
+ */
+async function readToTheEnd(serverPort: number, clientPort: number, deadline: number, pause: () => Promise<void>): Promise<boolean> {
+  let arrived = false;
+  for (;;) {
+    const queues = queuesOf(serverPort, clientPort);
+    if (queues === null) return true;
+    if (queues.unread > 0) arrived = true;
+    else if (arrived || queues.unacknowledged === 0) return true;
+    if (performance.now() >= deadline) return false;
+    await pause();
+  }
 }
 
 /** Every thread asleep (S): none running, none ready to run, none in the kernel's uninterruptible waits. */

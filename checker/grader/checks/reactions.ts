@@ -60,7 +60,8 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
       const afterLine = server.mark();
       since = server.activity();
       if (await connection.write(then, { afterServerClosed: true })) followedBy = Buffer.byteLength(then);
-      if (followedBy > 0) await Promise.race([server.waitForOutput(afterLine, hasPathLine, SECOND_LINE_MS), server.waiting(SECOND_LINE_MS, since)]);
+      const link = connection.localPort === undefined ? undefined : { serverPort: ctx.port, clientPort: connection.localPort };
+      if (followedBy > 0) await Promise.race([server.waitForOutput(afterLine, hasPathLine, SECOND_LINE_MS), server.waiting(SECOND_LINE_MS, since, link)]);
     }
     if (!server.outputSince(mark).some(hasPathLine) && connection.open && !result.reactedEarly) {
       connection.endWriting();
