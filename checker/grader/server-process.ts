@@ -158,8 +158,18 @@ export class ServerProcess {
    */
   activity(): Activity | null {
     if (process.platform !== "linux" || this.child.pid === undefined) return null;
-    return activityOfGroup(this.child.pid);
+    // Finding the group's processes reads every process's /proc entry: on a machine running many,
+    // that costs more than all the rest, so it is done again only every GROUP_RESCAN_MS.
+    const now = performance.now();
+    if (this.groupSeen === null || now - this.groupSeen.at > GROUP_RESCAN_MS) {
+      const pids = groupPids(this.child.pid);
+      this.groupSeen = pids === null ? null : { pids, at: now };
+    }
+    return this.groupSeen === null ? null : activityOf(this.groupSeen.pids);
   }
+
+  /** The server's processes as last found, and when (performance.now()). */
+  private groupSeen: { pids: string[]; at: number } | null = null;
 
   /**
    * Waits, at most `maxMs`, until every thread of the server's processes is asleep, waiting for
@@ -475,9 +485,10 @@ const SETTLE_POLL_MS = 4;
 /** What a server did just before it waited reaches the checker's own loop within this (a pipe, a FIN on loopback). */
 const CATCH_UP_MS = 15;
 
-function activityOfGroup(groupId: number): Activity | null {
-  const pids = groupPids(groupId);
-  if (pids === null) return null;
+/** A server that starts processes starts them when a request comes, not within a few ms of one another. */
+const GROUP_RESCAN_MS = 100;
+
+function activityOf(pids: string[]): Activity | null {
   const activity: Activity = new Map();
   for (const pid of pids) {
     let tids: string[];
