@@ -200,27 +200,6 @@ export class ServerProcess {
     }
   }
 
-  /**
-   * `settled`, then a moment for what the server did before it went back to waiting (lines it
-   * printed, a FIN it sent) to reach the checker: true when the server waits, false when it
-   * exited or was still busy at `maxMs`. A wait for something that may never come ("does it print
-   * a second line?", "does it close?") can end here: a server waiting for news does nothing more.
-   */
-  async waiting(maxMs: number, since?: Activity | null, link?: { serverPort: number; clientPort: number }): Promise<boolean> {
-    const deadline = performance.now() + maxMs;
-    // Given the connection: first, every byte the checker sent on it has been read by the server
-    // (the kernel's queues for it are empty). Then the server has done what it does about them.
-    if (link && since !== null && !(await readToTheEnd(link.serverPort, link.clientPort, deadline, () => this.news.next(SETTLE_POLL_MS)))) return false;
-    const how = await this.settled(Math.max(0, deadline - performance.now()), since);
-    if (how !== "waiting") return false;
-    await this.settleOutput(CATCH_UP_MS, CATCH_UP_MS * 4);
-    // And the checker has read what the server sent on the connection (its own loop may lag on a busy machine).
-    while (link && (queuesOf(link.serverPort, link.clientPort)?.clientUnread ?? 0) > 0 && performance.now() < deadline + CATCH_UP_MS * 4) {
-      await this.news.next(SETTLE_POLL_MS);
-    }
-    return true;
-  }
-
   /** A position in the output; pass it to `outputSince` to get only what came after. */
   mark(): number {
     return this.lineCount;
@@ -482,8 +461,6 @@ export type Activity = Map<string, { state: string; ranNs: number }>;
 
 /** How often `settled` looks: often enough to cost little, seldom enough to cost the server nothing. */
 const SETTLE_POLL_MS = 4;
-/** What a server did just before it waited reaches the checker's own loop within this (a pipe, a FIN on loopback). */
-const CATCH_UP_MS = 15;
 
 /** A server that starts processes starts them when a request comes, not within a few ms of one another. */
 const GROUP_RESCAN_MS = 100;
@@ -509,53 +486,6 @@ function activityOf(pids: string[]): Activity | null {
     }
   }
   return activity.size > 0 ? activity : null;
-}
-
-/**
- * The two ends of the connection from `clientPort` to the server on `serverPort`, from /proc/net/tcp:
- * `unread`, the bytes the server's kernel holds that the server has not read; `unacknowledged`, the
- * bytes the client sent that the server's kernel has not acknowledged yet; `clientUnread`, the
- * bytes the client's kernel holds that the client (the checker) has not read. Null without /proc,
- * or when the server's end is not there (closed).
- */
-function queuesOf(serverPort: number, clientPort: number): { unread: number; unacknowledged: number; clientUnread: number } | null {
-  let text: string;
-  try {
-    text = readFileSync("/proc/net/tcp", "utf8");
-  } catch {
-    return null;
-  }
-  const server = `:${serverPort.toString(16).toUpperCase().padStart(4, "0")}`;
-  const client = `:${clientPort.toString(16).toUpperCase().padStart(4, "0")}`;
-  let unread: number | null = null;
-  let unacknowledged = 0;
-  let clientUnread = 0;
-  for (const row of text.split("\n").slice(1)) {
-    const fields = row.trim().split(/\s+/);
-    if (fields.length < 5) continue;
-    const queues = fields[4]!.split(":");
-    if (fields[1]!.endsWith(server) && fields[2]!.endsWith(client)) unread = parseInt(queues[1]!, 16);
-    else if (fields[1]!.endsWith(client) && fields[2]!.endsWith(server)) [unacknowledged, clientUnread] = [parseInt(queues[0]!, 16), parseInt(queues[1]!, 16)];
-  }
-  return unread === null ? null : { unread, unacknowledged, clientUnread };
-}
-
-/**
- * Waits (until `deadline`) until the server has read every byte the client sent on the connection.
- * An empty queue on the server's end says so only once the bytes are known to have got there: seen
- * waiting in that queue, or acknowledged (the kernel may hold its acknowledgement back 40 ms, and on
- * a busy machine may hand the bytes over late). True when read (or the end is closed).
- */
-async function readToTheEnd(serverPort: number, clientPort: number, deadline: number, pause: () => Promise<void>): Promise<boolean> {
-  let arrived = false;
-  for (;;) {
-    const queues = queuesOf(serverPort, clientPort);
-    if (queues === null) return true;
-    if (queues.unread > 0) arrived = true;
-    else if (arrived || queues.unacknowledged === 0) return true;
-    if (performance.now() >= deadline) return false;
-    await pause();
-  }
 }
 
 /** Every thread asleep (S): none running, none ready to run, none in the kernel's uninterruptible waits. */

@@ -34,11 +34,6 @@ export class WireConnection {
   private joined: Buffer | null = null;
   private readonly news = new News();
 
-  /** The port the system gave this end of the connection: with the server's, it names the connection in /proc/net/tcp. */
-  get localPort(): number | undefined {
-    return this.socket.localPort;
-  }
-
   private constructor(private readonly socket: net.Socket) {
     socket.on("data", (bytes: Buffer) => {
       // Whatever a server sends (an endless body, a flood), the checker's memory stays bounded.
@@ -178,17 +173,8 @@ export class WireConnection {
 
 export interface Segment {
   data: Buffer | string;
-  /**
-   * Pause before sending this segment, so it arrives in its own TCP read. With a `watch` on the
-   * server, the pause ends as soon as the server has read what came before and waits for more.
-   */
+  /** Pause before sending this segment, so it arrives in its own TCP read. */
   pauseMs?: number;
-}
-
-/** The server's process, seen from its threads (ServerProcess): has it read what it was sent, and does it wait for more? */
-export interface ServerWatch {
-  activity(): object | null;
-  waiting(maxMs: number, since?: object | null, link?: { serverPort: number; clientPort: number }): Promise<boolean>;
 }
 
 export interface ExchangeOptions {
@@ -207,8 +193,6 @@ export interface ExchangeOptions {
   keepOpen?: boolean;
   /** How long connecting may take (2 s unless said). */
   connectTimeoutMs?: number;
-  /** The server's process: a pause between segments then lasts only until it has read the bytes before it. */
-  watch?: ServerWatch | null;
 }
 
 export interface ExchangeResult {
@@ -253,16 +237,8 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
   let reactedEarly = false;
   let sentWhenReacted = 0;
   let lastSentAt = connection.elapsed();
-  let beforeWrite: object | null = null;
   for (const [index, segment] of options.segments.entries()) {
-    if (segment.pauseMs) {
-      // The pause is for the server to read what came before on its own. Where its threads can be
-      // seen, that is done once it has run since the write and waits again, and what it sent back
-      // meanwhile has reached this connection (an early answer must stop the sending below).
-      const link = connection.localPort === undefined ? undefined : { serverPort: options.port, clientPort: connection.localPort };
-      if (options.watch && beforeWrite) await options.watch.waiting(segment.pauseMs, beforeWrite, link);
-      else await connection.waitFor(() => false, segment.pauseMs);
-    }
+    if (segment.pauseMs) await connection.waitFor(() => false, segment.pauseMs);
     if (index > 0 && (connection.chunks.length > 0 || !connection.open)) {
       reactedEarly = true;
       sentWhenReacted = connection.sentBytes;
@@ -271,7 +247,6 @@ export async function exchange(options: ExchangeOptions): Promise<ExchangeResult
     // Taken before the write: its callback can come late on a busy machine, after the server has
     // the bytes, and a reply timed from there would look faster than it was (threads.slow).
     lastSentAt = connection.elapsed();
-    beforeWrite = options.watch?.activity() ?? null;
     const ok = await connection.write(segment.data);
     if (!ok) {
       reactedEarly = true;

@@ -6,7 +6,6 @@ import { MAX_KEPT_BYTES, exchange, toBytes, type ExchangeResult, type Segment, t
 import { header, isCompleteResponse, readResponse, type ParsedResponse } from "../http-reader.ts";
 import { RULES } from "../http-rules.ts";
 import { printfArgument } from "../visible.ts";
-import type { Activity } from "../server-process.ts";
 import type { CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
 
@@ -124,27 +123,11 @@ export function replyTimeout(ctx: CheckContext, base = 2000): number {
  * does. A server that closed in stages reads and drops them; one that closed for good at once
  * answers them with a reset, which the second write meets. Stops at the first reset.
  */
-export async function writeAfterClose(connection: WireConnection, ctx?: CheckContext): Promise<void> {
-  let since: Activity | null = null;
+export async function writeAfterClose(connection: WireConnection): Promise<void> {
   for (let i = 0; i < 2 && connection.resetAtMs === null; i++) {
-    // Time for the server to read the byte before (or to reset on it), and for its reset to come back.
-    if (ctx && i > 0) await untilRead(ctx, connection, since, 100);
-    else await new Promise((resolve) => setTimeout(resolve, 100));
-    since = ctx?.server?.activity() ?? null;
+    await new Promise((resolve) => setTimeout(resolve, 100));
     if (!(await connection.write("a", { afterServerClosed: true }))) return;
   }
-}
-
-/**
- * Waits until the server has read every byte `connection` sent and has done what it does about
- * them (waits again), and what it sent back has come: `maxMs` at most, and a plain pause of `maxMs`
- * where /proc cannot tell. What is sent next then comes in a read of its own. `since`: the
- * server's activity() taken before the last write.
- */
-export async function untilRead(ctx: CheckContext, connection: WireConnection, since: Activity | null, maxMs: number): Promise<void> {
-  const clientPort = connection.localPort;
-  if (ctx.server && since !== null && clientPort !== undefined) await ctx.server.waiting(maxMs, since, { serverPort: ctx.port, clientPort });
-  else await new Promise((resolve) => setTimeout(resolve, maxMs));
 }
 
 export interface Asked {
@@ -219,7 +202,6 @@ export async function ask(
     lingerMs,
     keepOpen: true,
     connectTimeoutMs: options.connectTimeoutMs,
-    watch: ctx.server,
   });
   let answeredAfterClientClosed = false;
   const connection = result.connection;

@@ -188,9 +188,9 @@ export const keepTwoRequests: Check = {
 // Connection: close, and its look-alike.
 
 /** After an answer that said close: the server closes, in stages (a client still sending meets no reset). */
-async function closesInStages(ctx: CheckContext, talk: Conversation): Promise<"open" | "reset" | null> {
+async function closesInStages(talk: Conversation): Promise<"open" | "reset" | null> {
   if (!(await talk.waitForEnd(KEEP_CONTRACT.closeWaitMs))) return "open";
-  if (talk.connection.ending === "server-closed") await writeAfterClose(talk.connection, ctx);
+  if (talk.connection.ending === "server-closed") await writeAfterClose(talk.connection);
   return talk.connection.ending === "server-reset" || talk.connection.resetAtMs !== null ? "reset" : null;
 }
 
@@ -211,7 +211,7 @@ export const keepCloseAsked: Check = {
         const wrong = statusFinding(talk, answer.response, 200, waitMs);
         if (wrong) return { message: prefix(what, wrong), expected: words.closeExpected };
         if (!saysClose(answer.response!)) return { message: prefix(what, words.closeNotSaid), expected: words.closeExpected, rule: RULES.closeWhenAsked };
-        const closed = await closesInStages(ctx, talk);
+        const closed = await closesInStages(talk);
         if (closed === "open") return { message: prefix(what, words.closeNotDone(`${KEEP_CONTRACT.closeWaitMs / 1000} s`)), expected: words.closeExpected, rule: RULES.closeWhenAsked };
         if (closed === "reset") return { message: prefix(what, words.closeReset), expected: words.closeExpected, rule: RULES.closeInStages };
         return null;

@@ -12,7 +12,7 @@ import { RULES, type Rule } from "../http-rules.ts";
 import { Conversation } from "../conversation.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { replyTimeout, untilRead, writeAfterClose } from "./common.ts";
+import { replyTimeout, writeAfterClose } from "./common.ts";
 import { conversationEvidence, get, head, saysClose } from "./keep.ts";
 
 const words = text.pipe;
@@ -152,9 +152,8 @@ export const pipeSplitReads: Check = {
         const steps = [hello(ctx), hello(ctx)];
         const second = steps[1]!.request;
         const at = Math.max(1, Math.floor(second.length * cut));
-        const since = ctx.server?.activity() ?? null;
         await talk.write(steps[0]!.request + second.slice(0, at));
-        await untilRead(ctx, talk.connection, since, PIPE_CONTRACT.splitPauseMs);
+        await sleep(PIPE_CONTRACT.splitPauseMs);
         await talk.write(second.slice(at));
         const found = await readInOrder(ctx, talk, steps, words.allExpected(2));
         return found && { ...found, message: `${words.forSplit(at, second.length)} ${found.message}` };
@@ -191,10 +190,8 @@ export const pipeSlowFirst: Check = {
     return withTalk(ctx, async (talk) => {
       const slow: Step = { request: get("/slow"), label: "GET /slow", status: 200, body: "<h1>Slow</h1>" };
       const quick = hello(ctx);
-      const since = ctx.server?.activity() ?? null;
       await talk.write(slow.request);
-      // The next bytes come while GET /slow is being answered: once the server has read it.
-      await untilRead(ctx, talk.connection, since, PIPE_CONTRACT.behindSlowMs);
+      await sleep(PIPE_CONTRACT.behindSlowMs);
       await talk.write(quick.request);
       return readInOrder(ctx, talk, [slow, quick], words.slowExpected);
     });
@@ -245,7 +242,7 @@ async function endsAfterLast(ctx: CheckContext, talk: Conversation, expected: st
   const more = await talk.next(1000);
   if (more !== null) return fail(ctx, talk, words.answeredAfterLast(more.statusLine?.status ?? null), expected, RULES.closeWhenAsked, words.lastHint);
   if (talk.open) return fail(ctx, talk, words.openAfterLast, expected, RULES.closeWhenAsked, words.lastHint);
-  if (talk.connection.ending === "server-closed") await writeAfterClose(talk.connection, ctx);
+  if (talk.connection.ending === "server-closed") await writeAfterClose(talk.connection);
   if (talk.connection.ending === "server-reset" || talk.connection.resetAtMs !== null) return fail(ctx, talk, words.resetAfterLast, expected, RULES.closeInStages);
   return null;
 }
@@ -275,10 +272,8 @@ export const pipeRefusalBehindSlow: Check = {
   async run(ctx) {
     return withTalk(ctx, async (talk) => {
       const slow: Step = { request: get("/slow"), label: "GET /slow", status: 200, body: "<h1>Slow</h1>" };
-      const since = ctx.server?.activity() ?? null;
       await talk.write(slow.request);
-      // The next bytes come while GET /slow is being answered: once the server has read it.
-      await untilRead(ctx, talk.connection, since, PIPE_CONTRACT.behindSlowMs);
+      await sleep(PIPE_CONTRACT.behindSlowMs);
       await talk.write("GET /about HTTP/1.1\r\nHost: localhost\r\nThis line has no colon\r\n\r\n" + hello(ctx).request);
       const found = await readInOrder(ctx, talk, [slow], words.refusalExpected);
       if (found) {

@@ -43,10 +43,7 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
   const server = ctx.server!;
   const mark = server.mark();
   const hasPathLine = (line: string): boolean => PATH_LINE.test(line.trim());
-  // The waits below are for lines or a close that may never come: each ends as soon as the server
-  // waits for news again (it prints a path, and closes, when bytes come, not later).
-  let since = server.activity();
-  const result = await exchange({ host: ctx.host, port: ctx.port, segments, replyTimeoutMs: 0, keepOpen: true, watch: server });
+  const result = await exchange({ host: ctx.host, port: ctx.port, segments, replyTimeoutMs: 0, keepOpen: true });
   const connection = result.connection;
   let loggedAfterClientClosed = false;
   let halfClosedAtMs: number | null = null;
@@ -54,14 +51,12 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
   if (connection) {
     // Either reaction ends the wait: the line is printed, or the server closes the connection.
     await Promise.race([server.waitForOutput(mark, hasPathLine, timeoutMs), connection.waitForEnd(timeoutMs)]);
-    await Promise.race([server.waitForOutput(mark, hasPathLine, 300), server.waiting(300, since)]);
+    await server.waitForOutput(mark, hasPathLine, 300);
     if (then !== undefined && server.outputSince(mark).some(hasPathLine)) {
       // The server may have closed its side already (its FIN): a client still sends what it has.
       const afterLine = server.mark();
-      since = server.activity();
       if (await connection.write(then, { afterServerClosed: true })) followedBy = Buffer.byteLength(then);
-      const link = connection.localPort === undefined ? undefined : { serverPort: ctx.port, clientPort: connection.localPort };
-      if (followedBy > 0) await Promise.race([server.waitForOutput(afterLine, hasPathLine, SECOND_LINE_MS), server.waiting(SECOND_LINE_MS, since, link)]);
+      if (followedBy > 0) await server.waitForOutput(afterLine, hasPathLine, SECOND_LINE_MS);
     }
     if (!server.outputSince(mark).some(hasPathLine) && connection.open && !result.reactedEarly) {
       connection.endWriting();
@@ -69,7 +64,7 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
       halfClosedAtMs = timeoutMs + 300;
       loggedAfterClientClosed = await server.waitForOutput(mark, hasPathLine, 1500);
     }
-    await Promise.race([connection.waitForEnd(200), server.waiting(200)]);
+    await connection.waitForEnd(200);
     result.received = connection.received;
     result.ending = connection.ending ?? "open";
     connection.close();
