@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the JSON's shape, both servers answering every request, and a phase with no HTTP
- * answers refused clearly. Never how fast: speed depends on the machine and on what else runs, and
- * no test here asserts it.
+ * answers refused clearly. `npm run bench:checker`: its JSON, and bad input named. Never how fast:
+ * speed depends on the machine and on what else runs, and no test here asserts it.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -69,5 +69,37 @@ describe("npm run bench", () => {
     expect(badDuration.code).toBe(2);
     expect(badDuration.err).toContain("--duration 0 is not a number of seconds");
     noStackTrace(unknown.err + badDuration.err);
+  });
+});
+
+function benchChecker(args: string[]): { code: number | null; out: string; err: string } {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "bench/checker.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: "1" },
+    encoding: "utf8",
+    timeout: 90_000,
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe("npm run bench:checker", () => {
+  test("times the whole command of a phase beside its goal, as JSON too", () => {
+    const run = benchChecker(["--phases", "1", "--runs", "1", "--json"]);
+    expect(run.code, run.err).toBe(0);
+    const report = JSON.parse(run.out) as { runs: number; phases: Array<Record<string, unknown>> };
+    expect(report.runs).toBe(1);
+    expect(report.phases).toEqual([
+      { phase: 1, slug: "bind", checks: expect.any(Number), runs: [expect.any(Number)], medianSeconds: expect.any(Number), goalSeconds: 1.2, failures: [] },
+    ]);
+  });
+
+  test("an unknown phase and a run count that is no whole number are usage errors", () => {
+    const unknown = benchChecker(["--phases", "1,99"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("Unknown phase in --phases 1,99. The phases are: 1, 2, 3");
+    const runs = benchChecker(["--runs", "two"]);
+    expect(runs.code).toBe(2);
+    expect(runs.err).toContain('--runs wants a whole number of runs, 1 or more, not "two".');
+    for (const text of [unknown.out, unknown.err, runs.out, runs.err]) noStackTrace(text);
   });
 });
