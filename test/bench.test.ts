@@ -9,8 +9,9 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { ROOT } from "./broken/harness.ts";
 
-function bench(args: string[]): { code: number | null; out: string; err: string } {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "bench/bench.ts", ...args], {
+/** Runs one of the bench scripts as `npm run` does, and what it said. */
+function runScript(script: string, args: string[]): { code: number | null; out: string; err: string } {
+  const result = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1" },
     encoding: "utf8",
@@ -18,6 +19,9 @@ function bench(args: string[]): { code: number | null; out: string; err: string 
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
+
+const bench = (args: string[]) => runScript("bench/bench.ts", args);
+const benchChecker = (args: string[]) => runScript("bench/checker.ts", args);
 
 const noStackTrace = (text: string): void => expect(text).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 
@@ -71,16 +75,6 @@ describe("npm run bench", () => {
     noStackTrace(unknown.err + badDuration.err);
   });
 });
-
-function benchChecker(args: string[]): { code: number | null; out: string; err: string } {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "bench/checker.ts", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1" },
-    encoding: "utf8",
-    timeout: 90_000,
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-}
 
 describe("npm run bench:checker", () => {
   test("times the whole command of a phase beside its goal, as JSON too", () => {
