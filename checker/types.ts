@@ -52,6 +52,18 @@ export interface Check {
   requires?: string[];
   /** Later checks mean nothing if this one fails. */
   stopOnFail?: boolean;
+  /**
+   * Runs with no other check at once, even when the run tries the checks together (run.ts): its
+   * verdict leans on more than its own bytes (the page's count, the server's memory, how long
+   * five clients take together), or later checks lean on it.
+   */
+  alone?: boolean;
+  /**
+   * Spends most of its time waiting on the clock (the server's deadlines, a stream's pace) and
+   * asks little of the server, with no page count: when the run tries the checks together, it
+   * starts as early as the checks it requires let it and runs beside every other, even one alone.
+   */
+  background?: boolean;
   /** Returns null when the check passes. */
   run(ctx: CheckContext): Promise<Finding | null>;
 }

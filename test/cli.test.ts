@@ -138,9 +138,10 @@ test("Ctrl-C stops the checker and the server it started; nothing is left listen
   checker.stdout.on("data", (data: Buffer) => (out += data.toString()));
   checker.stderr.on("data", (data: Buffer) => (out += data.toString()));
   const exited = new Promise<number | null>((resolve) => checker.on("exit", (code) => resolve(code)));
-  // Interrupt it in the middle of the phase, while the server is busy.
-  for (let i = 0; i < 300 && !out.includes("5.2 "); i++) await new Promise((r) => setTimeout(r, 50));
-  const port = Number(/on port (\d+)/.exec(out)?.[1]);
+  // Interrupt it in the middle of the phase, while the server is busy (the checks run side by side first).
+  const portShown = (): number => Number(/on port (\d+)/.exec(out)?.[1] ?? 0);
+  for (let i = 0; i < 300 && !(portShown() > 0 && (await listening(portShown()))); i++) await new Promise((r) => setTimeout(r, 50));
+  const port = portShown();
   expect(port).toBeGreaterThan(0);
   expect(await listening(port)).toBe(true);
   checker.kill("SIGINT");

@@ -55,8 +55,10 @@ async function busyChecker(cmd: string): Promise<{ checker: ReturnType<typeof sp
   checker.stdout!.on("data", (data: Buffer) => (out += data.toString()));
   checker.stderr!.on("data", (data: Buffer) => (out += data.toString()));
   const exited = new Promise<number | null>((resolve) => checker.on("exit", (code) => resolve(code)));
-  await until(() => out.includes("5.2 "), 30_000);
-  const port = Number(/on port (\d+)/.exec(out)?.[1]);
+  // Busy: its server listens, and the checks are under way (from phase 3 on, side by side first).
+  const portShown = (): number => Number(/on port (\d+)/.exec(out)?.[1] ?? 0);
+  await until(async () => portShown() > 0 && (await listening(portShown())), 30_000);
+  const port = portShown();
   return { checker, port, out: () => out, exited };
 }
 

@@ -378,11 +378,8 @@ function procListeners(): Listener[] | null {
   return found ? listeners : null;
 }
 
-/**
- * How many connections a server on `port` still holds that it has not closed (ESTABLISHED, or
- * CLOSE_WAIT: the client has closed, the server not yet); null without /proc.
- */
-function connectionsHeld(port: number): number | null {
+/** How many connections to a server on `port` its clients have closed and it has not yet; null without /proc. */
+function connectionsLeftClosing(port: number): number | null {
   let held = 0;
   let found = false;
   for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
@@ -395,7 +392,10 @@ function connectionsHeld(port: number): number | null {
     }
     for (const row of text.split("\n").slice(1)) {
       const fields = row.trim().split(/\s+/);
-      if (fields.length < 4 || (fields[3] !== "01" && fields[3] !== "08")) continue;
+      // CLOSE_WAIT: the client has closed, and the server has not closed its side yet. (An open
+      // connection, such as one fetch keeps in its pool, is not waited for: its end is not the
+      // checker's to cause, and the server's idle deadline closing it would only race the tail.)
+      if (fields.length < 4 || fields[3] !== "08") continue;
       if (parseInt(fields[1]!.split(":")[1]!, 16) === port) held += 1;
     }
   }
@@ -411,7 +411,7 @@ function connectionsHeld(port: number): number | null {
 export async function connectionsClosed(port: number, maxMs: number): Promise<void> {
   const deadline = performance.now() + maxMs;
   for (;;) {
-    const held = connectionsHeld(port);
+    const held = connectionsLeftClosing(port);
     if (held === null || held === 0 || performance.now() >= deadline) return;
     await sleep(15);
   }

@@ -148,6 +148,7 @@ async function main(): Promise<number> {
       compare: options.compare,
       keepSiteOnFailure: true,
       onStart: options.json ? undefined : (info) => console.log(renderHeader(phase, target, { seed, ...info }, style)),
+      onRetry: options.json ? undefined : (info) => console.log(style.chalk.dim(text.cli.retryInOrder(info.port)) + "\n"),
       onResult: options.json ? undefined : (result) => console.log(renderResult(result, style)),
     });
     // LAB_NO_PROGRESS: the lab's own tests run the checker here without touching a student's progress.

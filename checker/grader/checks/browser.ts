@@ -197,6 +197,7 @@ export async function loadText(browser: Chromium, url: string): Promise<TextLoad
 
 export const counterBrowser: Check = {
   id: "counter.browser",
+  alone: true,
   ...text.checks["counter.browser"],
   needsBrowser: true,
   requires: ["counter.first-visit"],

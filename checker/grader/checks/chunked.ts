@@ -15,7 +15,7 @@ import { RULES } from "../http-rules.ts";
 import { MAX_KEPT_BYTES, type Segment } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, fetchIdempotent, replyTimeout, whyNoResponse, type Asked } from "./common.ts";
+import { ask, evidence, fetchIdempotent, replyTimeout, throughOwnConnections, whyNoResponse, type Asked } from "./common.ts";
 import { conversationEvidence, get, head, refusedAndClosed } from "./keep.ts";
 import { loadText, startChromium, type TextLoad } from "./browser.ts";
 import { callExport } from "./parse.ts";
@@ -256,6 +256,7 @@ function streamProblem(response: ParsedResponse, n: number): Pick<Finding, "mess
 
 export const chunkedStream: Check = {
   id: "chunked.stream",
+  background: true,
   ...text.checks["chunked.stream"],
   requires: ["start"],
   async run(ctx) {
@@ -685,6 +686,7 @@ export const clientCurlChunked: Check = {
 
 export const clientFetchStream: Check = {
   id: "client.fetch-stream",
+  background: true,
   ...text.checks["client.fetch-stream"],
   requires: ["start"],
   async run(ctx) {
@@ -695,21 +697,24 @@ export const clientFetchStream: Check = {
     const want = CHUNKED_CONTRACT.lines(n);
     const reason = (error: unknown): string => (error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ""}` : String(error));
     try {
-      const response = await fetchIdempotent(`http://127.0.0.1:${ctx.port}${target}`, { signal: AbortSignal.timeout(replyTimeout(ctx) + n * STREAM_MS) });
-      const reader = response.body!.getReader();
-      const pieces: Buffer[] = [];
-      let size = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        pieces.push(Buffer.from(value));
-        size += value.length;
-        if (size > MAX_KEPT_BYTES) {
-          // A body that never ends: stop reading it, and let the connection go.
-          await reader.cancel().catch(() => {});
-          break;
+      const { response, pieces } = await throughOwnConnections(ctx, async (origin) => {
+        const response = await fetchIdempotent(`${origin}${target}`, { signal: AbortSignal.timeout(replyTimeout(ctx) + n * STREAM_MS) });
+        const reader = response.body!.getReader();
+        const pieces: Buffer[] = [];
+        let size = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          pieces.push(Buffer.from(value));
+          size += value.length;
+          if (size > MAX_KEPT_BYTES) {
+            // A body that never ends: stop reading it, and let the connection go.
+            await reader.cancel().catch(() => {});
+            break;
+          }
         }
-      }
+        return { response, pieces };
+      });
       const body = Buffer.concat(pieces);
       if (response.status !== 200 || body.toString("utf8") !== want) return { message: words.clientGotOther(client, `${response.status} ${shownBody(body)}`, `200 ${JSON.stringify(want)}`), expected: words.fetchStreamExpected, tryIt: tryStream };
       if (pieces[0]!.toString("utf8") === want) return { message: words.fetchAllAtOnce(client), expected: words.fetchStreamExpected, rule: RULES.streamAsMade, tryIt: tryStream };
@@ -729,14 +734,16 @@ export const clientFetchStream: Check = {
           controller.close();
         },
       });
-      const response = await fetch(`http://127.0.0.1:${ctx.port}${CHUNKED_CONTRACT.echo}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: stream,
-        duplex: "half",
-        signal: AbortSignal.timeout(replyTimeout(ctx, 3000)),
-      } as RequestInit);
-      const body = (await cappedBytes(response)) ?? Buffer.alloc(0);
+      const { response, body } = await throughOwnConnections(ctx, async (origin) => {
+        const response = await fetch(`${origin}${CHUNKED_CONTRACT.echo}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: stream,
+          duplex: "half",
+          signal: AbortSignal.timeout(replyTimeout(ctx, 3000)),
+        } as RequestInit);
+        return { response, body: (await cappedBytes(response)) ?? Buffer.alloc(0) };
+      });
       if (response.status !== 200 || !isDeepStrictEqual(parsedJson(body), value)) {
         return { message: words.clientGotOther(client, `${response.status} ${shownBody(body)}`, `200 ${JSON.stringify(value)}`), expected: words.fetchUploadExpected, rule: RULES.readChunked, hint: uploadHint, tryIt: tryUpload };
       }

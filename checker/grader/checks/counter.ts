@@ -65,6 +65,7 @@ const firstVisit = (ctx: CheckContext): Promise<{ view: View } | { finding: Find
 
 export const counterFirstVisit: Check = {
   id: "counter.first-visit",
+  alone: true,
   ...text.checks["counter.first-visit"],
   stopOnFail: true,
   async run(ctx) {
@@ -98,6 +99,7 @@ export const counterFirstVisit: Check = {
 
 export const counterWellFormed: Check = {
   id: "counter.well-formed",
+  alone: true,
   ...text.checks["counter.well-formed"],
   requires: ["counter.first-visit"],
   async run(ctx) {
@@ -164,6 +166,7 @@ export function countChange(ctx: CheckContext, before: number, after: number, ex
 
 export const counterRefresh: Check = {
   id: "counter.refresh",
+  alone: true,
   ...text.checks["counter.refresh"],
   requires: ["counter.first-visit"],
   async run(ctx) {
@@ -204,6 +207,7 @@ export const counterRefresh: Check = {
 
 export const counterFavicon: Check = {
   id: "counter.favicon",
+  alone: true,
   ...text.checks["counter.favicon"],
   requires: ["counter.first-visit"],
   async run(ctx) {
@@ -254,6 +258,7 @@ function notFound(ctx: CheckContext, page: View, path: string): Finding | null {
 
 export const counterUnknown: Check = {
   id: "counter.unknown",
+  alone: true,
   ...text.checks["counter.unknown"],
   requires: ["counter.first-visit"],
   async run(ctx) {
@@ -281,6 +286,7 @@ export const counterUnknown: Check = {
 
 export const counterConnections: Check = {
   id: "counter.connections",
+  alone: true,
   ...text.checks["counter.connections"],
   requires: ["counter.first-visit"],
   async run(ctx) {
@@ -321,6 +327,7 @@ export const counterConnections: Check = {
 /** TODO 1's third case: a request line parseRequest cannot read is answered 400, and is no view. */
 export const counterBadRequest: Check = {
   id: "counter.bad-request",
+  alone: true,
   ...text.checks["counter.bad-request"],
   requires: ["counter.first-visit"],
   async run(ctx) {

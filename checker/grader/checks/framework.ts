@@ -17,7 +17,7 @@ import { MAX_KEPT_BYTES } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
 import { arrivedAt } from "./chunked.ts";
-import { ask, evidence, fetchIdempotent, replyTimeout } from "./common.ts";
+import { ask, evidence, fetchIdempotent, replyTimeout, throughOwnConnections } from "./common.ts";
 import { conversationEvidence, head } from "./keep.ts";
 import { quiet } from "./pipeline.ts";
 import { problemMessage } from "./respond.ts";
@@ -248,7 +248,8 @@ const json = (target: string, body: string, fields: string[] = []): Step => ({
   request: head("POST", target, ["Content-Type: application/json", `Content-Length: ${Buffer.byteLength(body)}`, ...fields]) + body,
 });
 
-export const frameworkHello = comparing("framework.hello", () => [GET("/")], ["start"]);
+// Alone: the request checks ask whether it passed before they run (requests.ts).
+export const frameworkHello: Check = { ...comparing("framework.hello", () => [GET("/")], ["start"]), alone: true };
 
 export const frameworkParams = comparing("framework.params", (ctx) => {
   const id = ctx.rng.word(6);
@@ -379,9 +380,9 @@ export const clientFetchApp: Check = {
       { label: "GET /stream", target: "/stream" },
     ];
     /** What fetch makes of one answer: the status, the cookies apart, the content type and the body. */
-    const read = async (port: number, target: string, init?: RequestInit): Promise<string> => {
+    const read = async (origin: string, target: string, init?: RequestInit): Promise<string> => {
       try {
-        const response = await fetchIdempotent(`http://127.0.0.1:${port}${target}`, { ...init, redirect: "manual", signal: AbortSignal.timeout(replyTimeout(ctx, 3000)) });
+        const response = await fetchIdempotent(`${origin}${target}`, { ...init, redirect: "manual", signal: AbortSignal.timeout(replyTimeout(ctx, 3000)) });
         const bytes = Buffer.from(await response.arrayBuffer()).subarray(0, MAX_KEPT_BYTES);
         return JSON.stringify({ status: response.status, type: response.headers.get("content-type"), cookies: response.headers.getSetCookie(), body: bytes.toString("utf8") });
       } catch (error) {
@@ -389,7 +390,9 @@ export const clientFetchApp: Check = {
       }
     };
     for (const { label, target, init } of asks) {
-      const [mine, theirs] = [await read(ctx.port, target, init), await read(ref.port, target, init)];
+      // The student's server through connections of this check's own (see throughOwnConnections).
+      const mine = await throughOwnConnections(ctx, (origin) => read(origin, target, init));
+      const theirs = await read(`http://127.0.0.1:${ref.port}`, target, init);
       if (mine !== theirs) {
         return {
           message: words.clientDiffers(client, label, mine, theirs),

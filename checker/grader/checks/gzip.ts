@@ -16,7 +16,7 @@ import type { Site, SiteFile } from "../site.ts";
 import { MAX_KEPT_BYTES } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, fetchIdempotent, replyTimeout, whyNoResponse, type Asked } from "./common.ts";
+import { ask, evidence, fetchIdempotent, replyTimeout, throughOwnConnections, whyNoResponse, type Asked } from "./common.ts";
 import { conversationEvidence, get, head } from "./keep.ts";
 import { callExport } from "./parse.ts";
 import { loadText, startChromium, type TextLoad } from "./browser.ts";
@@ -597,8 +597,10 @@ export const clientFetchCompressed: Check = {
     const client = `Node ${process.versions.node.split(".").slice(0, 2).join(".")}'s fetch`;
     const tryIt = `node -e "fetch('http://127.0.0.1:${ctx.tryPort}${file.url}').then(async r => console.log(r.status, r.headers.get('content-encoding'), (await r.arrayBuffer()).byteLength), console.error)"`;
     try {
-      const response = await fetchIdempotent(`http://127.0.0.1:${ctx.port}${file.url}`, { signal: AbortSignal.timeout(replyTimeout(ctx, 3000)) });
-      const body = (await cappedBytes(response)) ?? Buffer.alloc(MAX_KEPT_BYTES + 1);
+      const { response, body } = await throughOwnConnections(ctx, async (origin) => {
+        const response = await fetchIdempotent(`${origin}${file.url}`, { signal: AbortSignal.timeout(replyTimeout(ctx, 3000)) });
+        return { response, body: (await cappedBytes(response)) ?? Buffer.alloc(MAX_KEPT_BYTES + 1) };
+      });
       if (response.status !== 200 || !body.equals(file.bytes)) return { message: words.clientGotOther(client, body.length, file.bytes.length), expected: words.clientExpected, tryIt };
       if (response.headers.get("content-encoding") === null) return { message: words.clientNotCompressed(client, "gzip, deflate"), expected: words.clientExpected, rule: RULES.gzipWhenAsked, tryIt };
       return null;

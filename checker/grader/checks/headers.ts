@@ -390,6 +390,7 @@ const KOLKATA_OFFSET_MS = 5.5 * 3600 * 1000;
 
 export const headersDate: Check = {
   id: "headers.date",
+  background: true,
   ...text.checks["headers.date"],
   requires: ["headers.every-response"],
   async run(ctx) {
@@ -622,6 +623,7 @@ const ENDLESS_PIECE = 64 * 1024;
 
 export const headersEndless: Check = {
   id: "headers.endless",
+  alone: true,
   ...text.checks["headers.endless"],
   requires: ["headers.big"],
   async run(ctx) {
@@ -757,6 +759,7 @@ async function dripAfterAnswer(ctx: CheckContext): Promise<Dripped> {
 
 export const headersDeadlines: Check = {
   id: "headers.deadlines",
+  background: true,
   ...text.checks["headers.deadlines"],
   requires: ["headers.big"],
   async run(ctx) {

@@ -501,6 +501,7 @@ const IDLE_PAUSE_MS = 300;
 
 export const keepIdle: Check = {
   id: "keep.idle",
+  background: true,
   ...text.checks["keep.idle"],
   requires: ["keep.two-requests"],
   async run(ctx) {
@@ -542,6 +543,7 @@ const SLOWLORIS_ANSWER_MS = 700;
 
 export const keepSlowloris: Check = {
   id: "keep.slowloris",
+  background: true,
   ...text.checks["keep.slowloris"],
   requires: ["keep.two-requests"],
   async run(ctx) {

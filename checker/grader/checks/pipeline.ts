@@ -200,6 +200,7 @@ export const pipeSlowFirst: Check = {
 
 export const pipeCounterOrder: Check = {
   id: "pipe.counter-order",
+  alone: true,
   ...text.checks["pipe.counter-order"],
   requires: ["pipe.in-one-write"],
   async run(ctx) {
@@ -366,6 +367,7 @@ class AnswerCounter {
 
 export const pipeBackpressure: Check = {
   id: "pipe.backpressure",
+  alone: true,
   ...text.checks["pipe.backpressure"],
   requires: ["pipe.in-one-write"],
   async run(ctx) {

@@ -16,7 +16,7 @@ import { curlName, runCurl } from "../curl.ts";
 import { MAX_KEPT_BYTES, WireConnection, type Segment } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, prefixed, replyTimeout, whyNoResponse, writeAfterClose, type Asked } from "./common.ts";
+import { ask, evidence, prefixed, replyTimeout, throughOwnConnections, whyNoResponse, writeAfterClose, type Asked } from "./common.ts";
 import { callExport } from "./parse.ts";
 import { wrongOnWire as wrongOnWireLower } from "./route.ts";
 import { cappedBytes } from "./respond.ts";
@@ -598,14 +598,16 @@ export const clientFetchPost: Check = {
     const client = `${THIS_NODE}'s fetch`;
     const tryIt = `node -e "fetch('http://127.0.0.1:${ctx.tryPort}${POST_CONTRACT.echo}', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a: 'ü' }) }).then(r => r.text()).then(console.log, console.error)"`;
     try {
-      const response = await fetch(`http://127.0.0.1:${ctx.port}${POST_CONTRACT.echo}`, {
-        method: "POST",
-        headers: { "content-type": POST_CONTRACT.json },
-        body: JSON.stringify(value),
-        signal: AbortSignal.timeout(replyTimeout(ctx, 3000)),
+      const { response, body } = await throughOwnConnections(ctx, async (origin) => {
+        const response = await fetch(`${origin}${POST_CONTRACT.echo}`, {
+          method: "POST",
+          headers: { "content-type": POST_CONTRACT.json },
+          body: JSON.stringify(value),
+          signal: AbortSignal.timeout(replyTimeout(ctx, 3000)),
+        });
+        // Capped: a server that streams without end must not fill the checker's memory before the deadline.
+        return { response, body: (await cappedBytes(response)) ?? Buffer.alloc(MAX_KEPT_BYTES + 1) };
       });
-      // Capped: a server that streams without end must not fill the checker's memory before the deadline.
-      const body = (await cappedBytes(response)) ?? Buffer.alloc(MAX_KEPT_BYTES + 1);
       const got = body.length > MAX_KEPT_BYTES ? undefined : parsed(body);
       if (response.status !== 200 || !isDeepStrictEqual(got, value)) return { message: words.clientGotOther(client, String(response.status), got === undefined ? words.notJsonBody : shortJson(got)), expected: words.echoExpected, tryIt };
       return null;

@@ -158,6 +158,7 @@ function problemCheck(id: string, title: string, codes: ProblemCode[], hints: st
 
 export const respondAnswers: Check = {
   id: "respond.answers",
+  alone: true,
   ...text.checks["respond.answers"],
   stopOnFail: true,
   async run(ctx) {

@@ -55,8 +55,8 @@ export const commonWords = {
   headIncompleteHint: "Build the whole response first, then send it in one socket.write (or socket.end): a response written a piece at a time, or one that stops halfway, leaves the client waiting.",
   saidCloseStayedOpen: (within: string) =>
     `Your server's response says Connection: close, and ${within} after it the connection was still open. A client that reads until the close (nc, an HTTP/1.0 client) is still waiting, and the server holds a connection it said it would end.`,
-  saidCloseStayedOpenAgain: (waited: string) =>
-    `Your server's response says Connection: close, and the connection was still open after it, as after an earlier answer of this run, when the checker waited ${waited} for the close. A client that reads until the close is still waiting.`,
+  saidCloseStayedOpenAgain: (waited: string, waitedBefore: string) =>
+    `Your server's response says Connection: close, and the connection was still open ${waited} later, as after an earlier answer of this run, when the checker waited ${waitedBefore} for the close. A client that reads until the close is still waiting.`,
   saidCloseStayedOpenExpected: "the response, then the server's close (its FIN) right behind it",
   saidCloseStayedOpenHint: "Send the response with socket.end(response): it writes the bytes, then closes your side. socket.write(response) alone leaves the connection open.",
   noAnswerExpected: "a response as soon as the request's empty line has arrived",

@@ -6,6 +6,7 @@ import { text } from "../../text.ts";
 
 export const start: Check = {
   id: "start",
+  alone: true,
   ...text.checks.start,
   stopOnFail: true,
   async run(ctx) {

@@ -348,6 +348,7 @@ function download(ctx: CheckContext, url: string, timeoutMs: number, whilePaused
 
 export const staticLarge: Check = {
   id: "static.large",
+  alone: true,
   ...text.checks["static.large"],
   requires: ["static.files"],
   async run(ctx) {

@@ -125,6 +125,7 @@ export function drawTimeline(sentAtMs: number[], doneAtMs: Array<number | null>,
 
 export const threadsSlow: Check = {
   id: "threads.slow",
+  alone: true,
   ...text.checks["threads.slow"],
   async run(ctx) {
     const { asked } = await ctx.memo("threads.together", () => together(ctx));
@@ -145,6 +146,7 @@ export const threadsSlowRoute: Check = { ...threadsSlow, id: "threads.slow-route
 
 export const threadsConcurrent: Check = {
   id: "threads.concurrent",
+  alone: true,
   ...text.checks["threads.concurrent"],
   stopOnFail: true,
   async run(ctx) {
@@ -171,6 +173,7 @@ export const threadsConcurrent: Check = {
 
 export const threadsBurst: Check = {
   id: "threads.burst",
+  alone: true,
   ...text.checks["threads.burst"],
   requires: ["threads.concurrent"],
   async run(ctx) {
