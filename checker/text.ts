@@ -347,6 +347,7 @@ Examples:
     cmdNeedsCommand: '--cmd needs a command, e.g. --cmd "python3 server.py".',
     noSuchPhase: (id: string, phases: string) => `There is no phase "${id}". The phases are: ${phases}.`,
     stopped: (signal: string) => `Stopped (${signal}); the server the checker started has been stopped too.`,
+    counting: (done: number, total: number) => `  checking side by side: ${done} of ${total} done`,
     retryInOrder: (port: number) => `A check failed among checks run side by side: they run again one at a time (server on port ${port}) to show exactly what happened.`,
     checkerFailed: (error: string) => `The checker failed: ${error}`,
     isABug: "This is a bug in the lab, not in your server. Run again with LAB_DEBUG=1 to see details, and please report it.",

@@ -62,6 +62,8 @@ export interface RunOptions {
    * fresh server (on `port`); the results reported after it are that run's.
    */
   onRetry?: (info: { port: number }) => void;
+  /** While the checks run side by side (nothing is reported until all are in): how many are done. */
+  onProgress?: (info: { done: number; total: number }) => void;
   onResult?: (result: CheckResult) => void;
 }
 
@@ -253,7 +255,7 @@ async function runAttempt(shared: Shared, mode: "together" | "in-order"): Promis
   try {
     if (together) {
       options.onStart?.({ port, slowMs });
-      const clean = await runTogether(phase, ctx, results, started);
+      const clean = await runTogether(phase, ctx, results, started, options.onProgress);
       await server?.stop();
       const stillClean = clean && server !== null && server.leftBehind.length === 0 && !signal?.aborted;
       if (!stillClean && process.env.LAB_DEBUG) {
@@ -327,7 +329,7 @@ export function togetherOrder(checks: Check[]): Check[] {
  * alone waits until nothing else (background checks aside) is under way, and nothing after it
  * starts before it. It stops starting checks at the first that does not pass.
  */
-async function runTogether(phase: Phase, ctx: CheckContext, results: CheckResult[], started: number): Promise<boolean> {
+async function runTogether(phase: Phase, ctx: CheckContext, results: CheckResult[], started: number, onProgress?: RunOptions["onProgress"]): Promise<boolean> {
   const numbers = new Map(phase.checks.map((check, index) => [check.id, `${phase.number}.${index + 1}`]));
   const pending = togetherOrder(phase.checks);
   const finished = new Set<string>();
@@ -349,6 +351,7 @@ async function runTogether(phase: Phase, ctx: CheckContext, results: CheckResult
     results.push(result);
     if ((result.status !== "pass" && result.status !== "skip") || ctx.server?.alive === false) clean = false;
     finished.add(check.id);
+    if (clean) onProgress?.({ done: results.length, total: phase.checks.length });
   };
   /** Starts `check` among `tasks`; its end is told once it has left them. */
   const start = (check: Check, tasks: Set<Promise<void>>): void => {

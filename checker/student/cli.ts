@@ -135,6 +135,23 @@ async function main(): Promise<number> {
     }
   };
 
+  /**
+   * On a terminal, while the checks run side by side: one line that counts them, rewritten in
+   * place and wiped before anything else is printed.
+   */
+  const live = !options.json && Boolean(process.stdout.isTTY);
+  let counting = false;
+  const count = (info: { done: number; total: number }): void => {
+    if (!live) return;
+    counting = true;
+    process.stdout.write(`\r${style.chalk.dim(text.cli.counting(info.done, info.total))}\x1b[K`);
+  };
+  const print = (line: string): void => {
+    if (counting) process.stdout.write("\r\x1b[K");
+    counting = false;
+    console.log(line);
+  };
+
   /** One graded run: printed as it happens (or as JSON), remembered in the progress file. */
   const gradeOnce = async (): Promise<boolean> => {
     const seed = options.seed ?? randomSeed();
@@ -147,13 +164,16 @@ async function main(): Promise<number> {
       browser: options.browser,
       compare: options.compare,
       keepSiteOnFailure: true,
-      onStart: options.json ? undefined : (info) => console.log(renderHeader(phase, target, { seed, ...info }, style)),
-      onRetry: options.json ? undefined : (info) => console.log(style.chalk.dim(text.cli.retryInOrder(info.port)) + "\n"),
-      onResult: options.json ? undefined : (result) => console.log(renderResult(result, style)),
+      onStart: options.json ? undefined : (info) => print(renderHeader(phase, target, { seed, ...info }, style)),
+      onRetry: options.json ? undefined : (info) => print(style.chalk.dim(text.cli.retryInOrder(info.port)) + "\n"),
+      onProgress: count,
+      onResult: options.json ? undefined : (result) => print(renderResult(result, style)),
     });
     // LAB_NO_PROGRESS: the lab's own tests run the checker here without touching a student's progress.
     // A reference solution swapped in (an instructor in class) is not the student's pass.
     if (ownFile && !process.env.LAB_NO_PROGRESS && !isSolutionCopy()) recordRun(ROOT, report);
+    if (counting) process.stdout.write("\r\x1b[K");
+    counting = false;
     if (options.json) {
       const { toJson } = await import("../class/json.ts");
       process.stdout.write(JSON.stringify(toJson(report), null, 2) + "\n");
@@ -208,6 +228,14 @@ for (const signal of Object.keys(STOP_SIGNALS) as NodeJS.Signals[]) {
   if (process.platform === "win32" && signal !== "SIGINT" && signal !== "SIGTERM") continue;
   process.on(signal, onSignal);
 }
+// The reader of the output went away (npm run phase 5 | head): nobody reads the rest, so the run
+// ends here, its server first, without a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") return;
+  killAllServers();
+  killAllBrowsers();
+  process.exit(0);
+});
 
 main().then(
   (code) => process.exit(code),
