@@ -83,6 +83,27 @@ describe.runIf(linux)("a server whose process leaves its group", () => {
     expect(running(tag)).toEqual([]);
   });
 
+  test("side by side first (phase 3 on): the grandchild of that run is ended too, and the run again in order names its own", async () => {
+    const tag = `sleep ${3000 + Math.floor(Math.random() * 5000)}.25`;
+    let retried = 0;
+    const report = await runPhase({
+      phase: findPhase("3")!,
+      target: { kind: "cmd", command: `setsid ${tag} & exec node --import tsx ${uniqueServer("3-respond")}` },
+      seed: 1,
+      root: ROOT,
+      onRetry: () => (retried += 1),
+    });
+    // Every check passed side by side, but the server left a process behind: not clean, so run again.
+    expect(retried).toBe(1);
+    const added = report.results.at(-1)!;
+    expect(added).toMatchObject({ id: "server.stops", status: "fail" });
+    expect(added.finding!.message).toMatch(new RegExp(`pid \\d+, ${tag.replace(".", "\\.")}\\. It has been ended now`));
+    expect(report.results.slice(0, -1).every((result) => result.status === "pass" || result.status === "skip")).toBe(true);
+    // Both runs' grandchildren are gone.
+    await until(() => running(tag).length === 0, 2000);
+    expect(running(tag)).toEqual([]);
+  });
+
   test("a look-alike that starts a helper in its own session but ends it when stopped passes", async () => {
     const tag = `sleep ${3000 + Math.floor(Math.random() * 5000)}.75`;
     const file = path.join(dir, `tidy-${randomBytes(4).toString("hex")}.mjs`);

@@ -163,8 +163,8 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
  * see by the server's printed lines, which checks run at once would mix.
  */
 const TOGETHER_FROM_PHASE = 3;
-/** How many checks run at once when they are tried together: the machines have 2 cores, and a check may start curl. */
-const TOGETHER_AT_ONCE = 4;
+/** How many checks run at once when they are tried together (background checks aside): the machines have 2 cores, a check may start curl, and most of a check's time is waiting. */
+const TOGETHER_AT_ONCE = 6;
 /** After a failure together, how long the checks still under way may take to notice that their server is gone. */
 const TOGETHER_DRAIN_MS = 2000;
 

@@ -543,7 +543,6 @@ const SLOWLORIS_ANSWER_MS = 700;
 
 export const keepSlowloris: Check = {
   id: "keep.slowloris",
-  background: true,
   ...text.checks["keep.slowloris"],
   requires: ["keep.two-requests"],
   async run(ctx) {
