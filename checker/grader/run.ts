@@ -129,7 +129,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
   const reference = (options.compare ?? phase.number >= 6) && !gradingTheSolution ? new Reference(phase, root, serverEnv, freePort) : null;
   const module = target.kind === "file" && phase.checks.some((check) => check.needsModule) ? new ModuleCaller(target.file, undefined, root) : null;
   module?.start();
-  const shared: Shared = { options, started, command, slowMs, site, serverEnv, reference, module };
+  const shared: Shared = { options, command, slowMs, site, serverEnv, reference, module };
 
   let attempt: Attempt | null = null;
   try {
@@ -165,13 +165,17 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
 const TOGETHER_FROM_PHASE = 3;
 /** How many checks run at once when they are tried together (background checks aside): the machines have 2 cores, a check may start curl, and most of a check's time is waiting. */
 const TOGETHER_AT_ONCE = 6;
+/**
+ * The checks side by side take a few seconds on a correct server; past this, the run in order
+ * (which has PHASE_BOUND_MS of its own) is the one to wait for.
+ */
+const TOGETHER_BOUND_MS = 30_000;
 /** After a failure together, how long the checks still under way may take to notice that their server is gone. */
 const TOGETHER_DRAIN_MS = 2000;
 
 /** What both attempts of a run use: made once, stopped once. */
 interface Shared {
   options: RunOptions;
-  started: number;
   command: string[] | string | null;
   slowMs: number;
   site: Site | null;
@@ -200,7 +204,9 @@ interface Attempt {
  * on a fresh server, and reported from there.
  */
 async function runAttempt(shared: Shared, mode: "together" | "in-order"): Promise<Attempt> {
-  const { options, started, command, slowMs, site, serverEnv, reference, module } = shared;
+  const { options, command, slowMs, site, serverEnv, reference, module } = shared;
+  // Each attempt has its own bound: a run in order after a slow run side by side gets its whole time.
+  const started = performance.now();
   const { phase, target, signal } = options;
   const together = mode === "together";
   const port = target.kind === "port" ? target.port : await freePort();
@@ -272,7 +278,7 @@ async function runAttempt(shared: Shared, mode: "together" | "in-order"): Promis
     }
     if (shared.retried) options.onRetry?.({ port });
     else options.onStart?.({ port, slowMs });
-    await runInOrder(shared, ctx, results, takeReusedMs);
+    await runInOrder(shared, ctx, results, takeReusedMs, started);
   } finally {
     signal?.removeEventListener("abort", stopNow);
     await server?.stop();
@@ -336,7 +342,7 @@ async function runTogether(phase: Phase, ctx: CheckContext, results: CheckResult
   const underWay = new Set<Promise<void>>();
   const background = new Set<Promise<void>>();
   let clean = true;
-  const going = (): boolean => clean && ctx.server?.alive !== false && performance.now() - started <= PHASE_BOUND_MS / 2;
+  const going = (): boolean => clean && ctx.server?.alive !== false && performance.now() - started <= TOGETHER_BOUND_MS;
   // Told each time a check ends: what waited for it may start.
   let ended = (): void => {};
   const nextEnd = (): Promise<void> => new Promise((resolve) => (ended = resolve));
@@ -409,8 +415,8 @@ async function runTogether(phase: Phase, ctx: CheckContext, results: CheckResult
 }
 
 /** The checks one after another, each reported as it ends (see runAttempt). */
-async function runInOrder(shared: Shared, ctx: CheckContext, results: CheckResult[], takeReusedMs: () => number): Promise<void> {
-  const { options, started, slowMs, reference } = shared;
+async function runInOrder(shared: Shared, ctx: CheckContext, results: CheckResult[], takeReusedMs: () => number, started: number): Promise<void> {
+  const { options, slowMs, reference } = shared;
   const { phase, signal } = options;
   const server = ctx.server;
   const record = (result: CheckResult): void => {
