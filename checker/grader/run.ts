@@ -1,6 +1,7 @@
 /**
- * Runs one phase: start the server, run its checks in order, stop the server, and return the
- * results. It prints nothing itself; the report module turns the results into words.
+ * Runs one phase: start the server, run its checks (side by side first, from phase 3 on; in order
+ * on a fresh server if anything fails there), stop the server, and return the results. It prints
+ * nothing itself; the report module turns the results into words.
  */
 import { existsSync } from "node:fs";
 import net from "node:net";
