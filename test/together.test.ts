@@ -6,7 +6,7 @@
  * finds, one a background check finds) give their recorded report, word for word, after the retry.
  * (Phase 5's broken servers have volatile records, timing in their words: its solution is here.)
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { findPhase, phases } from "../checker/manifest.ts";
@@ -15,6 +15,7 @@ import type { Check } from "../checker/types.ts";
 import { brokenCases } from "./broken/cases.ts";
 import { ROOT, SEED, gradeBroken, hasPython } from "./broken/harness.ts";
 import { SUPPORTED } from "./node-line.ts";
+import { makeLabCopy } from "./lab-copy.ts";
 
 const REPORTS = path.join(import.meta.dirname, "reports");
 
@@ -94,5 +95,41 @@ describe.runIf(SUPPORTED)("a broken server's report is the in-order run's, word 
       expect(retried).toBe(1);
       expect(graded.text).toBe(readFileSync(path.join(REPORTS, `${name}.txt`), "utf8"));
     });
+  }
+});
+
+test("a student's phase whose last run failed runs in order at once; once it passes, side by side again", () => {
+  // LAB_DEBUG: the run side by side lists its checks on stderr ("together: 3.4 …").
+  const saved = process.env.LAB_DEBUG;
+  process.env.LAB_DEBUG = "1";
+  const lab = makeLabCopy();
+  process.env.LAB_DEBUG = saved;
+  try {
+    const sideBySide = (run: { err: string }): boolean => run.err.includes("together: ");
+    // No progress yet: side by side first; the skeleton fails, so the checks run again in order.
+    const first = lab.run("cli", ["3", "--seed", "5"]);
+    expect(first.code).toBe(1);
+    expect(sideBySide(first)).toBe(true);
+    expect(first.out).toContain("A check failed among checks run side by side");
+    // It failed last time: in order at once, with no line about a run again.
+    const second = lab.run("cli", ["3", "--seed", "5"]);
+    expect(second.code).toBe(1);
+    expect(sideBySide(second)).toBe(false);
+    expect(second.out).not.toContain("side by side");
+    // The same report as the run again of the first: only the port, the times and that line differ.
+    const plain = (out: string): string => out.replace(/A check failed among[^\n]*\n\n/, "").replace(/\b(?:port |PORT=|127\.0\.0\.1:)\d+/g, "<port>").replace(/\(?\d+(?:\.\d+)? (?:ms|s)\)?/g, "<time>");
+    expect(plain(second.out)).toBe(plain(first.out));
+    // Fixed: still in order (it failed last time), and it passes.
+    // (A comment more than the solution: an exact copy of it is not recorded as the student's pass.)
+    writeFileSync(lab.file("phases/3-respond/server.ts"), `${readFileSync(lab.file("solutions/3-respond/server.ts"), "utf8")}\n// fixed\n`);
+    const fixed = lab.run("cli", ["3", "--seed", "5"]);
+    expect(fixed.code).toBe(0);
+    expect(sideBySide(fixed)).toBe(false);
+    // It passed last time: side by side again.
+    const again = lab.run("cli", ["3", "--seed", "5"]);
+    expect(again.code).toBe(0);
+    expect(sideBySide(again)).toBe(true);
+  } finally {
+    lab.remove();
   }
 });
