@@ -74,10 +74,10 @@ export interface RunOptions {
  * Between this probe and the server's own listen the port is free for anyone to take; up here,
  * the checker's own proxies and clients (which get ephemeral ports) never do.
  */
-export async function freePort(): Promise<number> {
+export async function freePort(avoid: number[] = []): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await canListen(port)) return port;
+    if (!avoid.includes(port) && (await canListen(port))) return port;
   }
   return listenAnywhere();
 }
@@ -130,7 +130,7 @@ export async function runPhase(options: RunOptions): Promise<RunReport> {
   const reference = (options.compare ?? phase.number >= 6) && !gradingTheSolution ? new Reference(phase, root, serverEnv, freePort) : null;
   const module = target.kind === "file" && phase.checks.some((check) => check.needsModule) ? new ModuleCaller(target.file, undefined, root) : null;
   module?.start();
-  const shared: Shared = { options, command, slowMs, site, serverEnv, reference, module };
+  const shared: Shared = { options, command, slowMs, site, serverEnv, reference, module, usedPorts: [] };
 
   let attempt: Attempt | null = null;
   try {
@@ -185,6 +185,8 @@ interface Shared {
   module: ModuleCaller | null;
   /** The run in order comes after a run together that was not clean. */
   retried?: boolean;
+  /** The ports this run's servers have listened on. */
+  usedPorts: number[];
 }
 
 interface Attempt {
@@ -210,7 +212,10 @@ async function runAttempt(shared: Shared, mode: "together" | "in-order"): Promis
   const started = performance.now();
   const { phase, target, signal } = options;
   const together = mode === "together";
-  const port = target.kind === "port" ? target.port : await freePort();
+  // Never the port of the run side by side before: a check of that run still winding down must
+  // find nothing there, not this run's server.
+  const port = target.kind === "port" ? target.port : await freePort(shared.usedPorts);
+  shared.usedPorts.push(port);
   // Stopped from outside before this attempt began: no server is started, and every check is reported as not run.
   const server = command === null || signal?.aborted ? null : new ServerProcess({ command, cwd: options.root, env: { PORT: String(port), ...serverEnv } });
 
@@ -277,8 +282,9 @@ async function runAttempt(shared: Shared, mode: "together" | "in-order"): Promis
       }
       return { results, port, clean: stillClean };
     }
-    if (shared.retried) options.onRetry?.({ port });
-    else options.onStart?.({ port, slowMs });
+    // Stopped from outside, no check runs again: nothing is said of a run again.
+    if (!shared.retried) options.onStart?.({ port, slowMs });
+    else if (!signal?.aborted) options.onRetry?.({ port });
     await runInOrder(shared, ctx, results, takeReusedMs, started);
   } finally {
     signal?.removeEventListener("abort", stopNow);
