@@ -104,15 +104,10 @@ export class Conversation {
 
   /** Our FIN, then the server's (at most 300 ms): a polite end that the server sees as one. */
   async finish(): Promise<void> {
-    if (this.connection.open) {
-      this.connection.endWriting();
-      await this.connection.waitForEnd(300);
-      // What the server printed as it saw our FIN travels through a pipe, not this socket: one
-      // short turn lets it arrive before the check's output is read (measured: without it, the
-      // line was missing in 1 of 6 runs).
-      if (!this.connection.open) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    this.connection.close();
+    // What the server printed as it saw our FIN may still be in the pipe when its FIN is in: a
+    // failing check's tail is read once the output has been quiet for a while after the check
+    // (run.ts, ServerProcess.settleOutput), which gives it time to arrive.
+    await this.connection.leave(300);
   }
 
   /** Waits for the server to end the connection; false if it is still open after `timeoutMs`. */

@@ -18,6 +18,7 @@ export interface ProxiedConnection {
 export class RecordingProxy {
   readonly connections: ProxiedConnection[] = [];
   private readonly sockets = new Set<net.Socket>();
+  private readonly upstreams = new Set<net.Socket>();
 
   private constructor(
     private readonly server: net.Server,
@@ -39,6 +40,8 @@ export class RecordingProxy {
     const record: ProxiedConnection = { fromServer: [], kept: 0, serverEnded: false };
     this.connections.push(record);
     const upstream = net.connect({ host, port, allowHalfOpen: true });
+    this.upstreams.add(upstream);
+    upstream.on("close", () => this.upstreams.delete(upstream));
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
@@ -77,7 +80,9 @@ export class RecordingProxy {
     upstream.on("close", () => {
       if (!client.writableEnded) client.end();
     });
-    client.on("close", () => upstream.destroy());
+    // A client gone without an error has sent its FIN, and the server has it (or is about to):
+    // the upstream connection then ends when the server closes its side (see close()).
+    client.on("close", (hadError) => (hadError ? upstream.destroy() : upstream.end()));
   }
 
   /** Everything the server sent on connection `index`. */
@@ -85,8 +90,25 @@ export class RecordingProxy {
     return Buffer.concat(this.connections[index]?.fromServer ?? []);
   }
 
-  close(): Promise<void> {
+  /**
+   * Ends every connection politely: our FIN to the server, then (at most `waitMs`) the server's
+   * close, then the rest is destroyed. A server prints what it saw of a client leaving before it
+   * closes its side; waited for, that line is in its output ahead of the next check's lines.
+   */
+  async close(waitMs = 300): Promise<void> {
+    for (const upstream of this.upstreams) upstream.end();
+    if (this.upstreams.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs);
+        const gone = (): void => {
+          if (this.upstreams.size > 0) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        for (const upstream of this.upstreams) upstream.once("close", () => setImmediate(gone));
+      });
+    }
     for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -137,6 +137,21 @@ export class WireConnection {
     this.finish("client-closed");
   }
 
+  /**
+   * Our FIN, then the server's (at most `waitMs`), then closed: a polite end. A server prints what
+   * it saw of the client leaving before it closes its side, so once its FIN is in, that line is in
+   * its output ahead of anything a later connection makes it print. False when no FIN came in time.
+   */
+  async leave(waitMs: number): Promise<boolean> {
+    if (this.open) {
+      this.endWriting();
+      await this.waitForEnd(waitMs);
+    }
+    const serverEnded = !this.open;
+    this.close();
+    return serverEnded;
+  }
+
   /** Waits until `done(received)` holds or the connection ends; false on timeout. */
   async waitFor(done: (received: Buffer) => boolean, timeoutMs: number): Promise<boolean> {
     const deadline = performance.now() + timeoutMs;

@@ -173,6 +173,13 @@ export const KEEP_ALIVE_FROM_PHASE = 11;
 export const CHUNKED_FROM_PHASE = 14;
 const LINGER_MS = 300;
 const seenNotClosing = new WeakSet<CheckContext>();
+/**
+ * How long a kept connection's polite end waits for the server's FIN after the checker's (see
+ * WireConnection.leave). A server that read the FIN closes at once; a thread of a Python server on a
+ * busy machine may take some ms to wake. A server seen not to close is not waited for again.
+ */
+const LEAVE_WAIT_MS = 300;
+const seenKeepingAfterFin = new WeakSet<CheckContext>();
 
 function saysClose(response: ParsedResponse): boolean {
   return (header(response, "connection") ?? "").split(",").some((token) => token.trim().toLowerCase() === "close");
@@ -244,6 +251,12 @@ export async function ask(
     if (whole.complete && whole.extra.length > 0) result.received = connection.received.subarray(0, connection.received.length - whole.extra.length);
   }
   if (connection && options.afterAnswer) await options.afterAnswer(connection);
+  if (connection?.open && ctx.server && ctx.phase.number >= KEEP_ALIVE_FROM_PHASE && complete(connection.received) && !seenKeepingAfterFin.has(ctx)) {
+    // A kept connection ends politely when the server's output is read: with a thread per
+    // connection, the line it prints as this client leaves would otherwise race the lines the next
+    // connection's request makes it print, and a finding's tail of the output would change order.
+    if (!(await connection.leave(LEAVE_WAIT_MS))) seenKeepingAfterFin.add(ctx);
+  }
   connection?.close();
   const closed = result.ending === "server-closed" || result.ending === "server-reset";
   const response = result.received.length > 0 ? readResponse(result.received, closed, { method: options.method }) : null;

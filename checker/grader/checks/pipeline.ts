@@ -96,14 +96,17 @@ async function readInOrder(ctx: CheckContext, talk: Conversation, steps: Step[],
   return null;
 }
 
-/** Runs `body` on a fresh conversation and closes it whatever happens. */
+/**
+ * Runs `body` on a fresh conversation and ends it whatever happens: politely (Conversation.finish),
+ * so that what the server prints of this client leaving comes before the next check's lines.
+ */
 async function withTalk(ctx: CheckContext, body: (talk: Conversation) => Promise<Finding | null>): Promise<Finding | null> {
   const opened = await Conversation.open(ctx.host, ctx.port);
   if (!(opened instanceof Conversation)) return { message: text.common.couldNotConnect(opened.error), hint: text.common.isServerRunning };
   try {
     return await body(opened);
   } finally {
-    opened.close();
+    await opened.finish();
   }
 }
 

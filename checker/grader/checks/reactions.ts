@@ -29,11 +29,14 @@ export function loggedPaths(lines: string[]): string[] {
 }
 
 /**
- * How long the checker watches for a second "path:" line after sending bytes that follow the head.
- * A server that handles the head again does it on the 'data' event those bytes cause, at once: the
- * bound only leaves room for a busy machine (nothing comes from a correct server, so no event ends it).
+ * How long the checker watches at most for a second "path:" line after sending bytes that follow
+ * the head. A server that handles the head again does it on the 'data' event those bytes cause:
+ * the watch ends once the server is waiting again (ServerProcess.settled, which reads /proc), and
+ * the bound leaves room for a busy machine, or is the whole watch where there is no /proc.
  */
 const SECOND_LINE_MS = 500;
+/** The same, for a "path:" line after a close that came without one. */
+const AFTER_CLOSE_MS = 300;
 
 /**
  * Phase 2: sends a request and waits until the server prints a "path:" line or closes. With `then`,
@@ -43,6 +46,7 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
   const server = ctx.server!;
   const mark = server.mark();
   const hasPathLine = (line: string): boolean => PATH_LINE.test(line.trim());
+  const beforeRequest = server.activity();
   const result = await exchange({ host: ctx.host, port: ctx.port, segments, replyTimeoutMs: 0, keepOpen: true });
   const connection = result.connection;
   let loggedAfterClientClosed = false;
@@ -51,17 +55,21 @@ export async function sendAndWatchLog(ctx: CheckContext, segments: Segment[], ti
   if (connection) {
     // Either reaction ends the wait: the line is printed, or the server closes the connection.
     await Promise.race([server.waitForOutput(mark, hasPathLine, timeoutMs), connection.waitForEnd(timeoutMs)]);
-    await server.waitForOutput(mark, hasPathLine, 300);
+    // A close may come before the line (a server that closes, then prints): once the server is
+    // waiting again, all it prints about this request is out (see ServerProcess.settled).
+    if (!server.outputSince(mark).some(hasPathLine)) await server.settled(AFTER_CLOSE_MS, beforeRequest);
     if (then !== undefined && server.outputSince(mark).some(hasPathLine)) {
       // The server may have closed its side already (its FIN): a client still sends what it has.
-      const afterLine = server.mark();
+      const beforeBody = server.activity();
       if (await connection.write(then, { afterServerClosed: true })) followedBy = Buffer.byteLength(then);
-      if (followedBy > 0) await server.waitForOutput(afterLine, hasPathLine, SECOND_LINE_MS);
+      // A second line comes, if at all, on the read the body makes: by the time the server waits again.
+      if (followedBy > 0) await server.settled(SECOND_LINE_MS, beforeBody);
     }
     if (!server.outputSince(mark).some(hasPathLine) && connection.open && !result.reactedEarly) {
       connection.endWriting();
-      // The planned moment (both waits above ran out), not the measured one: the report reads the same on every run.
-      halfClosedAtMs = timeoutMs + 300;
+      // The planned moment (the wait for a reaction ran out), not the measured one: the report
+      // reads the same on every run.
+      halfClosedAtMs = timeoutMs;
       loggedAfterClientClosed = await server.waitForOutput(mark, hasPathLine, 1500);
     }
     await connection.waitForEnd(200);
