@@ -64,6 +64,12 @@ export interface Check {
    * starts as early as the checks it requires let it and runs beside every other, even one alone.
    */
   background?: boolean;
+  /**
+   * Takes half a second or more on a correct server (it waits on a deadline of the server's or a
+   * slow route): when the run tries the checks together, it starts ahead of the quick ones, so
+   * that it does not come last and keep the whole run waiting.
+   */
+  long?: boolean;
   /** Returns null when the check passes. */
   run(ctx: CheckContext): Promise<Finding | null>;
 }

@@ -313,8 +313,9 @@ async function runAttempt(shared: Shared, mode: "together" | "in-order"): Promis
  * alone (the start, the first visit: every later one leans on them); then the background checks,
  * each behind what it requires, so that their waits run beside everything else; then the other
  * checks that run alone, while the background checks are all there is beside them (a memory check
- * so measures from a lower peak than in order, never a higher one); then the rest, in the phase's
- * order. Each check comes after the checks it requires.
+ * so measures from a lower peak than in order, never a higher one); then the long checks, so that
+ * none of them is left to run last on its own; then the rest, in the phase's order. Each check
+ * comes after the checks it requires.
  */
 export function togetherOrder(checks: Check[]): Check[] {
   const byId = new Map(checks.map((check) => [check.id, check]));
@@ -332,6 +333,7 @@ export function togetherOrder(checks: Check[]): Check[] {
   }
   for (const check of checks) if (check.background) place(check);
   for (const check of checks) if (check.alone) place(check);
+  for (const check of checks) if (check.long) place(check);
   for (const check of checks) place(check);
   return order;
 }

@@ -465,6 +465,7 @@ export const chunkedRequest: Check = {
 
 export const chunkedRequestCut: Check = {
   id: "chunked.request-cut",
+  long: true,
   ...text.checks["chunked.request-cut"],
   requires: ["chunked.request"],
   async run(ctx) {

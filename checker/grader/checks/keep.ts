@@ -22,8 +22,11 @@ const words = text.keep;
 
 /** What the contract fixes, and the checker's settings for it. */
 export const KEEP_CONTRACT = {
-  /** The KEEP_ALIVE_MS the checker gives a server: short, so that the idle close is seen in a second. */
-  keepAliveMs: 800,
+  /**
+   * The KEEP_ALIVE_MS the checker gives a server: short, so that the idle close is seen within a
+   * second (keep.idle, in the background of every run from phase 11, is most of a run's length).
+   */
+  keepAliveMs: 500,
   /** A head's deadline, from phase 7: 1 s. */
   headTimeoutMs: 1000,
   /** How long the checker waits for a close that must come now (a FIN follows the last byte at once). */
@@ -196,6 +199,7 @@ async function closesInStages(talk: Conversation): Promise<"open" | "reset" | nu
 
 export const keepCloseAsked: Check = {
   id: "keep.close-asked",
+  long: true,
   ...text.checks["keep.close-asked"],
   requires: ["keep.two-requests"],
   async run(ctx) {
@@ -496,8 +500,8 @@ export const keepSmuggling: Check = {
 // ---------------------------------------------------------------------------------------------
 // Deadlines: idle connections, and stalled heads.
 
-/** The pause between an answer and the next request: well inside KEEP_ALIVE_MS, and three of them well past it. */
-const IDLE_PAUSE_MS = 300;
+/** The pause between an answer and the next request: well inside KEEP_ALIVE_MS, and three of them past it. */
+const IDLE_PAUSE_MS = 200;
 
 export const keepIdle: Check = {
   id: "keep.idle",
@@ -543,6 +547,7 @@ const SLOWLORIS_ANSWER_MS = 700;
 
 export const keepSlowloris: Check = {
   id: "keep.slowloris",
+  long: true,
   ...text.checks["keep.slowloris"],
   requires: ["keep.two-requests"],
   async run(ctx) {

@@ -187,6 +187,7 @@ export const pipePosts: Check = {
 
 export const pipeSlowFirst: Check = {
   id: "pipe.slow-first",
+  long: true,
   ...text.checks["pipe.slow-first"],
   requires: ["pipe.in-one-write"],
   async run(ctx) {
@@ -271,6 +272,7 @@ export const pipeCloseInMiddle: Check = {
 
 export const pipeRefusalBehindSlow: Check = {
   id: "pipe.refusal-behind-slow",
+  long: true,
   ...text.checks["pipe.refusal-behind-slow"],
   requires: ["pipe.slow-first"],
   async run(ctx) {
@@ -296,6 +298,7 @@ export const pipeRefusalBehindSlow: Check = {
 
 export const pipeContinue: Check = {
   id: "pipe.continue",
+  long: true,
   ...text.checks["pipe.continue"],
   requires: ["pipe.slow-first"],
   async run(ctx) {

@@ -470,6 +470,7 @@ const hasHead = (bytes: Buffer): boolean => bytes.includes("\r\n\r\n") || bytes.
 
 export const postExpect: Check = {
   id: "post.expect",
+  long: true,
   ...text.checks["post.expect"],
   requires: ["post.echo"],
   async run(ctx) {

@@ -141,8 +141,13 @@ export const threadsSlow: Check = {
   },
 };
 
-/** From phase 6 on, only GET /slow is slow: the same check, named for that route. */
-export const threadsSlowRoute: Check = { ...threadsSlow, id: "threads.slow-route", ...text.checks["threads.slow-route"] };
+/**
+ * From phase 6 on, only GET /slow is slow, and it counts no visit: the same checks, named for that
+ * route, and in the background of a run side by side (run.ts), where their wait on the server's
+ * timers runs beside the other checks. There a server kept busy by those may answer late: a finding
+ * sends the run in order, where they run alone, as in phase 5.
+ */
+export const threadsSlowRoute: Check = { ...threadsSlow, id: "threads.slow-route", ...text.checks["threads.slow-route"], alone: false, background: true };
 
 export const threadsConcurrent: Check = {
   id: "threads.concurrent",
@@ -252,3 +257,6 @@ function repeatedCause(start: number, got: number[]): { says: string; hint: stri
   if (all(start + BURST)) return { says: words.allShowLast, hint: words.allShowLastHint };
   return { says: words.mixed, hint: hints[0]! };
 }
+
+/** threads.concurrent from phase 6 on (see threadsSlowRoute). */
+export const threadsConcurrentRoute: Check = { ...threadsConcurrent, alone: false, background: true };
