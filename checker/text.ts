@@ -326,7 +326,7 @@ Options (after --, so that npm passes them on):
                      (e.g. --cmd "python3 server.py"); it must listen on $PORT
   --port <port>      grade a server you already started yourself on this port
   --seed <n>         repeat the exact requests of an earlier run
-  --slow-ms <ms>     SLOW_MS for phase 5 and /slow from phase 6 on (default ${slowMs}; 200 in phase 5)
+  --slow-ms <ms>     SLOW_MS for phase 5 (default ${slowMs})
   --watch            check again every time you save the file (Ctrl-C to stop)
   --browser          also drive a real browser (headless Chromium) where a phase has such a check
   --compare          show, beside a failed request, what the lab's solution answers to the same
@@ -512,7 +512,7 @@ Options:
                       over it counts as an error and its server is stopped
   --jobs <1|2>        submissions graded at the same time (default 1)
   --seed <n>          the same requests for every student (default: random, printed)
-  --slow-ms <ms>      SLOW_MS for phase 5 and /slow from phase 6 on (default ${slowMs}; 200 in phase 5)
+  --slow-ms <ms>      SLOW_MS for phase 5 (default ${slowMs})
   --help              show this text
 
 Examples:

@@ -86,8 +86,6 @@ export interface Phase {
   skeleton: string;
   /** Environment for the server beyond PORT (phase 5 sets SLOW_MS, phase 9 WEB_ROOT). */
   env?: (ctx: { slowMs: number; site: Site | null }) => Record<string, string>;
-  /** The SLOW_MS the checker gives the server unless --slow-ms says otherwise (DEFAULT_SLOW_MS if unset). */
-  slowMs?: number;
   /** The run makes a fresh folder of files for the server to serve (WEB_ROOT). */
   site?: boolean;
   checks: Check[];
