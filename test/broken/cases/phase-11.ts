@@ -126,7 +126,7 @@ export const phase11Cases: BrokenCase[] = [
       ],
     ],
     firstFailure: "keep.idle",
-    says: /request 4 came 0\.3 s after the answer before it, and the connection was closed: KEEP_ALIVE_MS \(0\.8 s\) had not passed since that answer, only since the connection opened .* The idle deadline counts from the last answer/s,
+    says: /request 4 came 0\.2 s after the answer before it, and the connection was closed: KEEP_ALIVE_MS \(0\.5 s\) had not passed since that answer, only since the connection opened .* The idle deadline counts from the last answer/s,
   },
   {
     name: "11-no-idle-deadline",
@@ -135,7 +135,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "has no idle deadline: a kept connection waits for its next request for ever",
     patch: [["      deadline(KEEP_ALIVE_MS, idleTimeout);\n", ""]],
     firstFailure: "keep.idle",
-    says: /the connection was still open 2\.8 s after its last answer, with nothing sent: KEEP_ALIVE_MS was 0\.8 s/,
+    says: /the connection was still open 2\.5 s after its last answer, with nothing sent: KEEP_ALIVE_MS was 0\.5 s/,
   },
   {
     name: "11-keep-alive-hard-coded",
@@ -144,7 +144,7 @@ export const phase11Cases: BrokenCase[] = [
     mistake: "hard-codes KEEP_ALIVE_MS to 5000 instead of reading it from the environment",
     patch: [["const KEEP_ALIVE_MS = Number(process.env.KEEP_ALIVE_MS ?? 5000);", "const KEEP_ALIVE_MS = 5000;"]],
     firstFailure: "keep.idle",
-    says: /the connection was still open 2\.8 s after its last answer, with nothing sent: KEEP_ALIVE_MS was 0\.8 s/,
+    says: /the connection was still open 2\.5 s after its last answer, with nothing sent: KEEP_ALIVE_MS was 0\.5 s/,
   },
   {
     name: "11-first-content-length",
@@ -290,10 +290,10 @@ export const phase11Cases: BrokenCase[] = [
     name: "py-11-keep-alive-in-seconds",
     phase: 11,
     base: py(11),
-    mistake: "takes KEEP_ALIVE_MS for seconds (no / 1000), so an idle connection waits 800 s instead of 0.8 s",
+    mistake: "takes KEEP_ALIVE_MS for seconds (no / 1000), so an idle connection waits 500 s instead of 0.5 s",
     patch: [['KEEP_ALIVE = int(os.environ.get("KEEP_ALIVE_MS", "5000")) / 1000', 'KEEP_ALIVE = int(os.environ.get("KEEP_ALIVE_MS", "5000"))']],
     firstFailure: "keep.idle",
-    says: /the connection was still open 2\.8 s after its last answer, with nothing sent: KEEP_ALIVE_MS was 0\.8 s/,
+    says: /the connection was still open 2\.5 s after its last answer, with nothing sent: KEEP_ALIVE_MS was 0\.5 s/,
     twin: "11-keep-alive-hard-coded",
   },
   {
