@@ -81,20 +81,21 @@ async function linesSince(mark: number): Promise<string[]> {
   return server.outputSince(mark);
 }
 
-test("ask(): the leaving line of a kept connection comes before the next request's line", async () => {
-  const ctx = context(true);
+/** Two requests, each on a connection of its own that ask() ends; the lines the server printed. */
+async function twoAsks(withOutput: boolean): Promise<string[]> {
+  const ctx = context(withOutput);
   const mark = server.mark();
   await ask(ctx, [{ data: get("/first") }]);
   await ask(ctx, [{ data: get("/second") }]);
-  expect(await linesSince(mark)).toEqual(["request /first", "Client closed the connection", "request /second", "Client closed the connection"]);
+  return linesSince(mark);
+}
+
+test("ask(): the leaving line of a kept connection comes before the next request's line", async () => {
+  expect(await twoAsks(true)).toEqual(["request /first", "Client closed the connection", "request /second", "Client closed the connection"]);
 });
 
 test("the same server raced without the polite end (no output read, as with --port): the order it makes the lines in is the race's", async () => {
-  const ctx = context(false);
-  const mark = server.mark();
-  await ask(ctx, [{ data: get("/first") }]);
-  await ask(ctx, [{ data: get("/second") }]);
-  expect(await linesSince(mark)).toEqual(["request /first", "request /second", "Client closed the connection", "Client closed the connection"]);
+  expect(await twoAsks(false)).toEqual(["request /first", "request /second", "Client closed the connection", "Client closed the connection"]);
 });
 
 test("a proxy of real clients (fetch): closed with its check, its connections' leaving lines are out before the next check", async () => {
