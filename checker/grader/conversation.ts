@@ -102,12 +102,15 @@ export class Conversation {
     if (saidClose) await this.connection.waitForEnd(1000);
   }
 
-  /** Our FIN, then the server's (at most 300 ms): a polite end that the server sees as one. */
-  async finish(): Promise<void> {
+  /**
+   * Our FIN, then the server's (at most `waitMs`): a polite end that the server sees as one. False
+   * when the server had not closed by then.
+   */
+  finish(waitMs = 300): Promise<boolean> {
     // What the server printed as it saw our FIN may still be in the pipe when its FIN is in: a
     // failing check's tail is read once the output has been quiet for a while after the check
     // (run.ts, ServerProcess.settleOutput), which gives it time to arrive.
-    await this.connection.leave(300);
+    return this.connection.leave(waitMs);
   }
 
   /** Waits for the server to end the connection; false if it is still open after `timeoutMs`. */

@@ -94,10 +94,11 @@ export class RecordingProxy {
    * Ends every connection politely: our FIN to the server, then (at most `waitMs`) the server's
    * close, then the rest is destroyed. A server prints what it saw of a client leaving before it
    * closes its side; waited for, that line is in its output ahead of the next check's lines.
+   * False when some connection was still open at `waitMs`.
    */
-  async close(waitMs = 300): Promise<void> {
+  async close(waitMs = 300): Promise<boolean> {
     for (const upstream of this.upstreams) upstream.end();
-    if (this.upstreams.size > 0) {
+    if (this.upstreams.size > 0 && waitMs > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, waitMs);
         const gone = (): void => {
@@ -108,7 +109,9 @@ export class RecordingProxy {
         for (const upstream of this.upstreams) upstream.once("close", () => setImmediate(gone));
       });
     }
+    const allEnded = this.upstreams.size === 0;
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    return allEnded;
   }
 }

@@ -15,7 +15,7 @@ import { RULES } from "../http-rules.ts";
 import { MAX_KEPT_BYTES, type Segment } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, fetchIdempotent, replyTimeout, throughOwnConnections, whyNoResponse, type Asked } from "./common.ts";
+import { ask, evidence, fetchIdempotent, replyTimeout, throughOwnConnections, whyNoResponse, type Asked, leavePolitely } from "./common.ts";
 import { conversationEvidence, get, head, refusedAndClosed } from "./keep.ts";
 import { loadText, startChromium, type TextLoad } from "./browser.ts";
 import { callExport } from "./parse.ts";
@@ -319,7 +319,7 @@ export const chunkedStreamHead: Check = {
       }
       return null;
     } finally {
-      await talk.finish();
+      await leavePolitely(ctx, (waitMs) => talk.finish(waitMs));
     }
   },
 };
@@ -393,7 +393,7 @@ export const chunkedStreamKept: Check = {
       if (second === null) return fail(words.noAnswer(2, "GET /about", talk.open));
       if (second.statusLine?.status !== 200) return fail(`${words.forAnswer(2, "GET /about")} ${text.route.wireStatus(second.statusLine?.status ?? null, 200)}`);
     } finally {
-      await talk.finish();
+      await leavePolitely(ctx, (waitMs) => talk.finish(waitMs));
     }
     // A client that leaves after the first chunk of a long stream; then another client.
     const leaving = await Conversation.open(ctx.host, ctx.port);
@@ -444,7 +444,7 @@ async function echoThenNext(ctx: CheckContext, what: string, value: unknown, seg
     if (next.response?.statusLine?.status !== 200) return fail({ message: prefixed(what, words.afterEcho(next.response?.statusLine?.status ?? null, talk.open)), rule: RULES.bodyThenNext });
     return null;
   } finally {
-    await talk.finish();
+    await leavePolitely(ctx, (waitMs) => talk.finish(waitMs));
   }
 }
 
@@ -652,7 +652,7 @@ export const chunkedPipelined: Check = {
       }
       return null;
     } finally {
-      await talk.finish();
+      await leavePolitely(ctx, (waitMs) => talk.finish(waitMs));
     }
   },
 };

@@ -17,7 +17,7 @@ import { MAX_KEPT_BYTES } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
 import { arrivedAt } from "./chunked.ts";
-import { ask, evidence, fetchIdempotent, replyTimeout, throughOwnConnections } from "./common.ts";
+import { ask, evidence, fetchIdempotent, replyTimeout, throughOwnConnections, leavePolitely } from "./common.ts";
 import { conversationEvidence, head } from "./keep.ts";
 import { quiet } from "./pipeline.ts";
 import { problemMessage } from "./respond.ts";
@@ -220,7 +220,7 @@ async function compare(
     }
     return null;
   } finally {
-    await mine.finish();
+    await leavePolitely(ctx, (waitMs) => mine.finish(waitMs));
     await theirs.finish();
   }
 }

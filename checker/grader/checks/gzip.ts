@@ -16,7 +16,7 @@ import type { Site, SiteFile } from "../site.ts";
 import { MAX_KEPT_BYTES } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, fetchIdempotent, replyTimeout, throughOwnConnections, whyNoResponse, type Asked } from "./common.ts";
+import { ask, evidence, fetchIdempotent, replyTimeout, throughOwnConnections, whyNoResponse, type Asked, leavePolitely } from "./common.ts";
 import { conversationEvidence, get, head } from "./keep.ts";
 import { callExport } from "./parse.ts";
 import { loadText, startChromium, type TextLoad } from "./browser.ts";
@@ -548,7 +548,7 @@ export const gzipPipelined: Check = {
       }
       return null;
     } finally {
-      await talk.finish();
+      await leavePolitely(ctx, (waitMs) => talk.finish(waitMs));
     }
   },
 };
@@ -581,7 +581,7 @@ export const clientCurlCompressed: Check = {
       }
       return null;
     } finally {
-      await proxy.close();
+      await leavePolitely(ctx, (waitMs) => proxy.close(waitMs));
     }
   },
 };

@@ -14,7 +14,7 @@ import { RecordingProxy } from "../recording-proxy.ts";
 import { WireConnection } from "../wire.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, replyTimeout, tryItLine, whyNoResponse, writeAfterClose } from "./common.ts";
+import { ask, replyTimeout, tryItLine, whyNoResponse, writeAfterClose, leavePolitely } from "./common.ts";
 import { callExport } from "./parse.ts";
 import { responsesOn, settled } from "./respond.ts";
 
@@ -104,7 +104,7 @@ async function withTalk(ctx: CheckContext, body: (talk: Conversation) => Promise
     await talk.settle();
     return { ...found, ...shown(ctx, talk) };
   } finally {
-    await talk.finish();
+    await leavePolitely(ctx, (waitMs) => talk.finish(waitMs));
   }
 }
 
@@ -661,7 +661,7 @@ export const clientAgentKeepAlive: Check = {
       return null;
     } finally {
       agent.destroy();
-      await proxy.close();
+      await leavePolitely(ctx, (waitMs) => proxy.close(waitMs));
     }
   },
 };
@@ -718,7 +718,7 @@ export const clientFetchReuse: Check = {
       if (connections > 2 && !shortKeepAliveHint(proxy)) return { message: words.fetchConnections(client, requests, connections) + whyNewConnections(proxy), expected: words.reuseExpected(requests, 2), rule: RULES.persistentDefault, hint: words.reuseHint, tryIt };
       return null;
     } finally {
-      await proxy.close();
+      await leavePolitely(ctx, (waitMs) => proxy.close(waitMs));
     }
   },
 };
@@ -743,7 +743,7 @@ export const clientCurlReuse: Check = {
       if (connections > 1) return { message: words.curlConnections(client, urls, connections) + whyNewConnections(proxy), expected: words.reuseExpected(urls), rule: RULES.persistentDefault, hint: words.reuseHint, tryIt };
       return null;
     } finally {
-      await proxy.close();
+      await leavePolitely(ctx, (waitMs) => proxy.close(waitMs));
     }
   },
 };

@@ -12,7 +12,7 @@ import { RULES, type Rule } from "../http-rules.ts";
 import { Conversation } from "../conversation.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { replyTimeout, writeAfterClose } from "./common.ts";
+import { replyTimeout, writeAfterClose, leavePolitely } from "./common.ts";
 import { conversationEvidence, get, head, saysClose } from "./keep.ts";
 
 const words = text.pipe;
@@ -106,7 +106,7 @@ async function withTalk(ctx: CheckContext, body: (talk: Conversation) => Promise
   try {
     return await body(opened);
   } finally {
-    await opened.finish();
+    await leavePolitely(ctx, (waitMs) => opened.finish(waitMs));
   }
 }
 

@@ -9,7 +9,7 @@ import { visibleTail } from "../visible.ts";
 import { hasProblem, header, isCompleteResponse, readResponse, type ParsedResponse, type Problem, type ProblemCode } from "../http-reader.ts";
 import type { Check, CheckContext, Finding } from "../../types.ts";
 import { text } from "../../text.ts";
-import { ask, evidence, getRequest, randomPath, replyTimeout, tryItLine, whyNoResponse, writeAfterClose, type Asked } from "./common.ts";
+import { ask, evidence, getRequest, randomPath, replyTimeout, tryItLine, whyNoResponse, writeAfterClose, type Asked, leavePolitely } from "./common.ts";
 import { callExport } from "./parse.ts";
 import { crashed } from "./reactions.ts";
 
@@ -488,7 +488,7 @@ export const clientFetch: Check = {
       const why = describeError(error).replaceAll(`:${proxy.port}`, `:${ctx.port}`);
       return { message: text.respond.fetchFailed(THIS_NODE, url(ctx, path), why), tryIt };
     } finally {
-      await proxy.close();
+      await leavePolitely(ctx, (waitMs) => proxy.close(waitMs));
     }
   },
 };
@@ -594,7 +594,7 @@ export const clientKeepAlive: Check = {
       return null;
     } finally {
       agent.destroy();
-      await proxy.close();
+      await leavePolitely(ctx, (waitMs) => proxy.close(waitMs));
     }
   },
 };
@@ -641,7 +641,7 @@ export const clientCurl: Check = {
       const differs = bodyDiffers(curlName(), body, responsesOn(proxy.sent(0))[0]?.sent ?? Buffer.alloc(0));
       return differs ? { message: differs, hint: text.respond.clientBodyDiffersHint, received: proxy.sent(0), receivedNote: text.respond.asSent, tryIt } : null;
     } finally {
-      await proxy.close();
+      await leavePolitely(ctx, (waitMs) => proxy.close(waitMs));
     }
   },
 };
